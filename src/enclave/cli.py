@@ -1,0 +1,60 @@
+"""Command line: a thin layer over the Python API.
+
+Results go to files (and, where a command prints a table, to stdout); messages, warnings and
+progress go to stderr. Bad input raises :class:`enclave.errors.EnclaveInputError`, caught here
+once: one line on stderr, exit code 2, no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+
+import click
+import typer
+
+from enclave.errors import EnclaveInputError, EnclaveInputWarning
+
+app = typer.Typer(
+    name="enclave",
+    help="Enclave: politics, conflict and displacement for besieged enclaves (Idlib 2018 default).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    """Attach each stage's command; each lives beside the stage it drives."""
+    from enclave.displacement.cli import flee_command
+
+    app.command("flee")(flee_command)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    prefix = "warning" if category is EnclaveInputWarning else category.__name__
+    print(f"{prefix}: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``enclave`` console script; returns the exit code."""
+    warnings.showwarning = _show_warning
+    _register_commands()
+    try:
+        app(args=argv, standalone_mode=False)
+    except EnclaveInputError as err:
+        print(f"error: {err.one_line()}", file=sys.stderr)
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print("aborted", file=sys.stderr)
+        return 130
+    except click.ClickException as exc:
+        exc.show(file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

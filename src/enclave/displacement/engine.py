@@ -1,0 +1,315 @@
+"""Run the displacement model: Flee 3.1's rules over flat arrays, one compiled step a day.
+
+The Python loop here does the per-day, per-place work (scores, move chances, spawning,
+closures: a few hundred numbers) and hands the per-agent work to :mod:`kernel`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from enclave.displacement import kernel
+from enclave.displacement.api import Drivers, SimResult
+from enclave.displacement.network import CAMP_KINDS, Network, PlaceKind
+from enclave.displacement.routes import RouteTable, enumerate_routes
+from enclave.displacement.rules import MoveRules
+
+AGENT_FIELDS = {
+    "place": np.int32,  # current place (-1: left the model)
+    "link": np.int32,  # link being travelled (-1: at a place)
+    "progress": np.float32,  # km travelled along that link
+    "recent": np.float32,  # Flee's recent_travel_distance (avoid_short_stints)
+    "route": np.int32,  # route being followed (-1: none)
+    "pos": np.uint8,  # next hop of that route
+    "walked": np.bool_,  # has reached a place since spawning (start_on_foot)
+    "decision": np.int32,  # scratch: today's decision from the parallel pass
+}
+BYTES_PER_AGENT = sum(np.dtype(t).itemsize for t in AGENT_FIELDS.values())
+
+
+@dataclass
+class AgentState:
+    """Struct of arrays for every agent; ``n`` are in use, the rest is spare capacity."""
+
+    arrays: dict[str, np.ndarray]
+    n: int = 0
+
+    @classmethod
+    def empty(cls, capacity: int) -> AgentState:
+        capacity = max(int(capacity), 1024)
+        arrays = {name: np.zeros(capacity, dtype=t) for name, t in AGENT_FIELDS.items()}
+        arrays["link"][:] = -1
+        arrays["route"][:] = -1
+        return cls(arrays)
+
+    @property
+    def capacity(self) -> int:
+        return len(self.arrays["place"])
+
+    def add(self, per_place: np.ndarray) -> None:
+        """Append ``per_place[p]`` new agents at each place p, in place order."""
+        new = int(per_place.sum())
+        if new == 0:
+            return
+        if self.n + new > self.capacity:
+            grown = max(2 * self.capacity, self.n + new)
+            for name, arr in self.arrays.items():
+                bigger = np.zeros(grown, dtype=arr.dtype)
+                bigger[: self.n] = arr[: self.n]
+                if name in ("link", "route"):
+                    bigger[self.n :] = -1
+                self.arrays[name] = bigger
+        places = np.repeat(np.arange(len(per_place), dtype=np.int32), per_place)
+        self.arrays["place"][self.n : self.n + new] = places
+        self.n += new
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self.arrays.values())
+
+
+@dataclass(frozen=True)
+class PlaceRules:
+    """Per-place constants derived once from the network and the rules."""
+
+    is_camp: np.ndarray
+    is_idp_camp: np.ndarray
+    always_moves: np.ndarray  # forwarding hubs and markers
+    town_like: np.ndarray  # towns and conflict-zone kinds (town once the conflict ends)
+
+
+def place_rules(network: Network) -> PlaceRules:
+    kind = network.kind
+    return PlaceRules(
+        is_camp=np.isin(kind, [int(k) for k in CAMP_KINDS]),
+        is_idp_camp=kind == PlaceKind.IDP_CAMP,
+        always_moves=np.isin(kind, [PlaceKind.FORWARDING_HUB, PlaceKind.MARKER]),
+        town_like=np.isin(kind, [PlaceKind.TOWN, PlaceKind.CONFLICT_ZONE]),
+    )
+
+
+def conflict_decay(rules: MoveRules, day: int, conflict: np.ndarray, onset: np.ndarray):
+    """Flee's ``get_location_conflict_decay`` for every place (1 where there is no decay)."""
+    if not rules.conflict_spawn_decay:
+        return np.ones(len(conflict))
+    steps = np.asarray(rules.conflict_spawn_decay, dtype=np.float64)
+    idx = np.minimum((day - onset) // rules.conflict_spawn_decay_interval, len(steps) - 1)
+    return np.where(conflict > 0, steps[np.maximum(idx, 0)], 1.0)
+
+
+def daily_place_values(
+    network: Network, places: PlaceRules, rules: MoveRules, day: int, conflict, onset, pop
+):
+    """Score, move chance, town flag and spawn weight of every place on ``day``.
+
+    Mirrors ``flee.scoring.updateLocationScore`` (foreign, camp and conflict weights),
+    ``flee.Location`` move chances by type (conflict zones first, as ``add_conflict_zone``
+    overrides the type's chance), and ``spawning.refresh_spawn_weights`` (population x
+    intensity x decay, conflict zones only).
+    """
+    in_conflict = conflict > 0
+    decay = conflict_decay(rules, day, conflict, onset)
+    score = np.ones(network.n_places)
+    score = np.where(network.foreign, score * rules.foreign_weight, score)
+    score = np.where(places.is_camp, score * rules.camp_weight, score)
+    score = np.where(in_conflict, score * rules.conflict_weight ** (decay * conflict), score)
+    chance = np.full(network.n_places, rules.default_movechance)
+    chance[places.always_moves] = 1.0
+    chance[places.is_camp] = rules.camp_movechance
+    chance[places.is_idp_camp] = rules.idpcamp_movechance
+    override = network.movechance_override
+    chance = np.where(np.isnan(override), chance, override)
+    chance[in_conflict] = rules.conflict_movechance
+    if rules.movechance_pop_scale_factor != 0.0:
+        size = np.maximum(pop, network.capacity).astype(np.float64)
+        chance = chance * (size / rules.movechance_pop_base) ** rules.movechance_pop_scale_factor
+    spawn_weight = np.where(in_conflict, pop * conflict * decay, 0.0)
+    is_town = places.town_like & ~in_conflict
+    return score, np.clip(chance, 0.0, 1.0), is_town, spawn_weight
+
+
+def spawn_counts(
+    rules: MoveRules, drivers: Drivers, day: int, conflict, spawn_weight, pop, rng
+) -> tuple[np.ndarray, int]:
+    """How many agents appear at each place today, and how many could not be placed.
+
+    Refugee-table mode (``drivers.new_displaced``): Flee's ``pick_spawn_locations``, i.e.
+    a multinomial draw over the spawn weights. Conflict-driven mode: Flee's
+    ``spawn_daily_displaced`` (constant, Poisson or population ratio per conflict zone).
+    With ``take_from_population`` no place can lose more people than it has.
+    """
+    n_places = len(conflict)
+    unplaced = 0
+    if drivers.new_displaced is not None:
+        wanted = int(drivers.new_displaced[day])
+        total = float(spawn_weight.sum())
+        if wanted <= 0:
+            counts = np.zeros(n_places, dtype=np.int64)
+        elif total <= 0.0:
+            counts = np.zeros(n_places, dtype=np.int64)
+            unplaced = wanted
+        else:
+            counts = rng.multinomial(wanted, spawn_weight / total).astype(np.int64)
+    elif rules.conflict_driven_spawning:
+        rate = rules.displaced_per_conflict_day
+        in_conflict = conflict > 0
+        if rules.conflict_spawn_mode == "constant":
+            counts = np.where(in_conflict, np.floor(rate * conflict), 0)
+        elif rules.conflict_spawn_mode == "pop_ratio":
+            counts = np.where(in_conflict, np.floor(rate * pop * conflict), 0)
+        else:
+            counts = np.where(in_conflict, rng.poisson(rate * np.maximum(conflict, 0)), 0)
+        counts = counts.astype(np.int64)
+    else:
+        counts = np.zeros(n_places, dtype=np.int64)
+    if rules.take_from_population:
+        limit = np.where(conflict > 0, pop, np.iinfo(np.int64).max)
+        short = np.maximum(counts - limit, 0)
+        unplaced += int(short.sum())
+        counts = counts - short
+    return counts, unplaced
+
+
+def simulate(
+    network: Network,
+    drivers: Drivers,
+    rules: MoveRules,
+    seed: int,
+    threads: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SimResult:
+    """Move agents over ``network`` for ``drivers.days`` days under Flee 3.1's rules.
+
+    Same inputs and seed give the same result whatever ``threads`` is: every random draw
+    comes from one seeded generator (spawning) or from a counter-based hash keyed by the
+    seed, the day, the agent and the draw number (movement).
+    """
+    _check_shapes(network, drivers)
+    started = time.perf_counter()
+    previous_threads = numba.get_num_threads()
+    if threads is not None:
+        numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+    try:
+        return _run(network, drivers, rules, seed, progress, started)
+    finally:
+        numba.set_num_threads(previous_threads)
+
+
+def _check_shapes(network: Network, drivers: Drivers) -> None:
+    days, n_places, n_links = drivers.days, network.n_places, network.n_links
+    expected = {
+        "conflict": (days, n_places),
+        "conflict_onset": (days, n_places),
+        "link_capacity": (days, n_links),
+        "initial_agents": (n_places,),
+    }
+    for name, shape in expected.items():
+        if getattr(drivers, name).shape != shape:
+            raise ValueError(f"drivers.{name} has shape {getattr(drivers, name).shape}, not {shape}")
+    if drivers.new_displaced is not None and drivers.new_displaced.shape != (days,):
+        raise ValueError(f"drivers.new_displaced must have shape ({days},)")
+
+
+def _run(network, drivers, rules, seed, progress, started) -> SimResult:
+    days, n_places, n_links = drivers.days, network.n_places, network.n_links
+    routes: RouteTable = enumerate_routes(network, rules.awareness_level)
+    places = place_rules(network)
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    pop = network.population.astype(np.int64).copy()
+    capacity = network.capacity.astype(np.int64)
+    expected = int(drivers.initial_agents.sum())
+    if drivers.new_displaced is not None:
+        expected += int(np.maximum(drivers.new_displaced, 0).sum())
+    state = AgentState.empty(expected)
+    counts = np.zeros(n_places, dtype=np.int64)
+    state.add(drivers.initial_agents.astype(np.int64))
+    counts += drivers.initial_agents.astype(np.int64)
+
+    occupancy = np.zeros((days, n_places), dtype=np.int64)
+    arrivals = np.zeros((days, n_places), dtype=np.int64)
+    link_entries = np.zeros((days, n_links), dtype=np.int64)
+    on_links = np.zeros(days, dtype=np.int64)
+    spawned = np.zeros(days, dtype=np.int64)
+    removed = np.zeros(days, dtype=np.int64)
+    unplaced = np.zeros(days, dtype=np.int64)
+    if days:
+        spawned[0] = state.n
+    cdf = np.zeros(len(routes.end))
+    params = np.array(
+        [
+            rules.capacity_buffer,
+            rules.softening,
+            rules.weight_softening,
+            rules.distance_power,
+            rules.weight_power,
+            1.0 if rules.awareness_level == 0 else 0.0,
+        ]
+    )
+    speeds = np.array([rules.max_move_speed, rules.max_walk_speed])
+    flags = np.array([rules.start_on_foot, rules.avoid_short_stints, rules.camps_are_sinks])
+    deactivation = network.deactivation_probability.astype(np.float64)
+    seed_key = np.uint64(seed % (1 << 64))
+    agent_steps = 0
+    has_routes = routes.links.shape[0] > 0
+    for day in range(days):
+        conflict = drivers.conflict[day].astype(np.float64)
+        onset = drivers.conflict_onset[day].astype(np.int64)
+        score, chance, is_town, spawn_weight = daily_place_values(
+            network, places, rules, day, conflict, onset, pop
+        )
+        new, lost = spawn_counts(rules, drivers, day, conflict, spawn_weight, pop, rng)
+        if rules.take_from_population:
+            pop -= np.where(conflict > 0, new, 0)
+        state.add(new)
+        counts += new
+        spawned[day] += int(new.sum())
+        unplaced[day] = lost
+
+        link_left = drivers.link_capacity[day].astype(np.int64).copy()
+        link_closed = link_left == 0
+        if has_routes:
+            link_ok = np.append(~link_closed, True)  # index -1 (padding) is "open"
+            route_open = link_ok[routes.links].all(axis=1)
+        else:
+            route_open = np.zeros(0, dtype=np.bool_)
+        totals, n_open = kernel.build_place_cdf(
+            n_places, routes.offsets, routes.end, routes.km, route_open, score, counts,
+            capacity, params, cdf,
+        )
+        day_key = np.uint64(kernel.day_key_of(seed_key, day))
+        a = state.arrays
+        kernel.decide(
+            state.n, a["place"], a["link"], a["route"], day_key, chance, routes.offsets,
+            route_open, cdf, totals, n_open, a["decision"],
+        )
+        on_roads, gone = kernel.travel_day(
+            state.n, day, day_key, a["place"], a["link"], a["progress"], a["recent"],
+            a["route"], a["pos"], a["walked"], a["decision"], counts, arrivals[day],
+            link_entries[day], link_left, link_closed, network.link_from, network.link_to,
+            network.link_km, network.link_speed, routes.offsets, routes.end, routes.km,
+            route_open, routes.links, routes.length, score, capacity, places.is_camp,
+            is_town, chance, deactivation, params, speeds, flags,
+        )
+        occupancy[day] = counts
+        on_links[day] = on_roads
+        removed[day] = gone
+        agent_steps += state.n - int(removed[: day + 1].sum())
+        if progress is not None:
+            progress(day)
+    return SimResult(
+        occupancy=occupancy,
+        arrivals=arrivals,
+        link_entries=link_entries,
+        on_links=on_links,
+        spawned=spawned,
+        removed=removed,
+        unplaced=unplaced,
+        agent_steps=agent_steps,
+        seconds=time.perf_counter() - started,
+        seed=int(seed),
+    )
