@@ -29,6 +29,14 @@ def _register_commands() -> None:
     from enclave.displacement.cli import flee_command
 
     app.command("flee")(flee_command)
+    from enclave.politics.cli import bargain_command
+
+    app.command("bargain")(bargain_command)
+    from enclave.report.cli import export_flee_command, run_command, scenarios_command
+
+    app.command("run")(run_command)
+    app.command("scenarios")(scenarios_command)
+    app.command("export-flee")(export_flee_command)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001

@@ -66,20 +66,34 @@ def cap_multiplier(count: np.int64, capacity: np.int64, buffer: float) -> float:
     return 1.0 - (count - buffer * capacity) / (capacity * (1.0 - buffer))
 
 
-@nb.njit(cache=True)
-def route_weight(
-    r, route_end, route_km, score, counts, capacity, buffer, softening, wsoft, dpow, wpow
-) -> float:
-    """Flee's ``calculateLinkWeight`` for one route."""
+@nb.njit(inline="always", cache=True)
+def route_weight(r, route_end, route_base, counts, capacity, buffer, wpow) -> float:
+    """Flee's ``calculateLinkWeight`` for one route, from its day's base weight.
+
+    ``route_base[r] = (weight_softening + score[end]) / (softening + km) ** distance_power``
+    is fixed for the day; the capacity multiplier uses the live count of the end place.
+    """
     end = route_end[r]
-    base = (wsoft + score[end]) / (softening + route_km[r]) ** dpow
-    w = base * cap_multiplier(counts[end], capacity[end], buffer)
-    return w**wpow
+    w = route_base[r] * cap_multiplier(counts[end], capacity[end], buffer)
+    if wpow != 1.0:
+        w = w**wpow
+    return w
+
+
+@nb.njit(cache=True)
+def base_weights(route_end, route_km, route_open, score, params, route_base):
+    """Each route's distance-and-score weight for the day (0 for a closed route)."""
+    softening, wsoft, dpow = params[1], params[2], params[3]
+    for r in range(len(route_end)):
+        if route_open[r]:
+            route_base[r] = (wsoft + score[route_end[r]]) / (softening + route_km[r]) ** dpow
+        else:
+            route_base[r] = 0.0
 
 
 @nb.njit(cache=True)
 def choose_route(
-    place, u, route_offsets, route_end, route_km, route_open, score, counts, capacity, params
+    place, u, route_offsets, route_end, route_base, route_open, counts, capacity, params
 ) -> np.int64:
     """Pick a route from ``place`` with probability proportional to its weight.
 
@@ -97,8 +111,7 @@ def choose_route(
             n_open += 1
             if not uniform_choice:
                 total += route_weight(
-                    r, route_end, route_km, score, counts, capacity,
-                    params[0], params[1], params[2], params[3], params[4],
+                    r, route_end, route_base, counts, capacity, params[0], params[4]
                 )
     if n_open == 0:
         return NO_ROUTE
@@ -108,10 +121,7 @@ def choose_route(
         last = NO_ROUTE
         for r in range(lo, hi):
             if route_open[r]:
-                w = route_weight(
-                    r, route_end, route_km, score, counts, capacity,
-                    params[0], params[1], params[2], params[3], params[4],
-                )
+                w = route_weight(r, route_end, route_base, counts, capacity, params[0], params[4])
                 if w > 0.0:
                     acc += w
                     last = r
@@ -129,8 +139,7 @@ def choose_route(
 
 @nb.njit(cache=True)
 def build_place_cdf(
-    n_places, route_offsets, route_end, route_km, route_open, score, counts, capacity, params,
-    cdf,
+    n_places, route_offsets, route_end, route_base, route_open, counts, capacity, params, cdf
 ):
     """Cumulative route weights per place from the start-of-day counts (for pass 1).
 
@@ -147,8 +156,7 @@ def build_place_cdf(
                 n_open[p] += 1
                 if not uniform_choice:
                     acc += route_weight(
-                        r, route_end, route_km, score, counts, capacity,
-                        params[0], params[1], params[2], params[3], params[4],
+                        r, route_end, route_base, counts, capacity, params[0], params[4]
                     )
             cdf[r] = acc
         totals[p] = acc
@@ -183,8 +191,18 @@ def pick_from_cdf(place, u, route_offsets, route_open, cdf, totals, n_open) -> n
 
 @nb.njit(parallel=True, cache=True)
 def decide(
-    n_agents, agent_place, agent_link, agent_route, day_key, movechance,
-    route_offsets, route_open, cdf, totals, n_open, decision,
+    n_agents,
+    agent_place,
+    agent_link,
+    agent_route,
+    day_key,
+    movechance,
+    route_offsets,
+    route_open,
+    cdf,
+    totals,
+    n_open,
+    decision,
 ):
     """Pass 1, in parallel: who tries to move today, and along which route.
 
@@ -201,7 +219,12 @@ def decide(
             r = agent_route[i]
             if r < 0:
                 r = pick_from_cdf(
-                    p, uniform(day_key, i, K_ROUTE), route_offsets, route_open, cdf, totals,
+                    p,
+                    uniform(day_key, i, K_ROUTE),
+                    route_offsets,
+                    route_open,
+                    cdf,
+                    totals,
                     n_open,
                 )
             decision[i] = r
@@ -213,8 +236,19 @@ def decide(
 
 @nb.njit(inline="always", cache=True)
 def take_next_step(
-    i, place, agent_route, agent_pos, route_links, route_length, route_end, link_to,
-    link_left, counts, capacity, is_camp, buffer,
+    i,
+    place,
+    agent_route,
+    agent_pos,
+    route_links,
+    route_length,
+    route_end,
+    link_to,
+    link_left,
+    counts,
+    capacity,
+    is_camp,
+    buffer,
 ) -> np.int64:
     """Flee's ``take_next_step``: the link to set off on, or -1 (route dropped).
 
@@ -244,11 +278,44 @@ def take_next_step(
 
 @nb.njit(cache=True)
 def travel_day(
-    n_agents, day, day_key, agent_place, agent_link, agent_progress, agent_recent,
-    agent_route, agent_pos, agent_walked, decision, counts, arrivals, link_entries,
-    link_left, link_closed, link_from, link_to, link_km, link_speed, route_offsets,
-    route_end, route_km, route_open, route_links, route_length, score, capacity, is_camp,
-    is_town, movechance, deactivation, params, speeds, flags,
+    n_agents,
+    day,
+    day_key,
+    agent_place,
+    agent_link,
+    agent_progress,
+    agent_recent,
+    agent_route,
+    agent_pos,
+    agent_walked,
+    decision,
+    counts,
+    arrivals,
+    link_entries,
+    link_left,
+    link_closed,
+    link_from,
+    link_to,
+    link_km,
+    link_speed,
+    route_offsets,
+    route_end,
+    route_base,
+    route_open,
+    route_links,
+    route_length,
+    capacity,
+    is_camp,
+    is_town,
+    movechance,
+    deactivation,
+    params,
+    speeds,
+    flags,
+    place_live,
+    cdf,
+    totals,
+    n_open,
 ):
     """Passes 2-4 in agent order with live counts. Returns (agents on roads, removed).
 
@@ -273,8 +340,19 @@ def travel_day(
             agent_pos[i] = 0
         p = agent_place[i]
         link = take_next_step(
-            i, p, agent_route, agent_pos, route_links, route_length, route_end, link_to,
-            link_left, counts, capacity, is_camp, buffer,
+            i,
+            p,
+            agent_route,
+            agent_pos,
+            route_links,
+            route_length,
+            route_end,
+            link_to,
+            link_left,
+            counts,
+            capacity,
+            is_camp,
+            buffer,
         )
         if link >= 0:
             counts[p] -= 1
@@ -330,14 +408,38 @@ def travel_day(
                 break
             if uniform(day_key, i, k) < chance:
                 if agent_route[i] < 0:
-                    agent_route[i] = choose_route(
-                        here, uniform(day_key, i, k + 1), route_offsets, route_end, route_km,
-                        route_open, score, counts, capacity, params,
-                    )
+                    u = uniform(day_key, i, k + 1)
+                    if place_live[here]:
+                        agent_route[i] = choose_route(
+                            here,
+                            u,
+                            route_offsets,
+                            route_end,
+                            route_base,
+                            route_open,
+                            counts,
+                            capacity,
+                            params,
+                        )
+                    else:  # no route ends at a place with a capacity: the day's weights hold
+                        agent_route[i] = pick_from_cdf(
+                            here, u, route_offsets, route_open, cdf, totals, n_open
+                        )
                     agent_pos[i] = 0
                 nxt = take_next_step(
-                    i, here, agent_route, agent_pos, route_links, route_length, route_end,
-                    link_to, link_left, counts, capacity, is_camp, buffer,
+                    i,
+                    here,
+                    agent_route,
+                    agent_pos,
+                    route_links,
+                    route_length,
+                    route_end,
+                    link_to,
+                    link_left,
+                    counts,
+                    capacity,
+                    is_camp,
+                    buffer,
                 )
                 if nxt >= 0:
                     counts[here] -= 1

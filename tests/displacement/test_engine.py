@@ -1,0 +1,118 @@
+"""Whole runs: determinism, mass conservation, the bundled mali example end to end."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from enclave.cli import main
+from enclave.displacement.api import Drivers
+from enclave.displacement.engine import BYTES_PER_AGENT, simulate
+from enclave.displacement.network import Network
+from enclave.displacement.rules import MoveRules
+
+
+@st.composite
+def small_worlds(draw):
+    n = draw(st.integers(2, 7))
+    kinds = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
+    roads = [(i, draw(st.integers(0, i - 1)), draw(st.floats(1.0, 400.0))) for i in range(1, n)]
+    extra = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3))
+    roads += [(a, b, 50.0) for a, b in extra if a != b]
+    capacity = draw(st.lists(st.integers(-1, 300), min_size=n, max_size=n))
+    net = Network.build(
+        [f"p{i}" for i in range(n)],
+        kinds,
+        ["a"] * (n - 1) + ["b"],
+        [1000] * n,
+        capacity,
+        [0.0] * n,
+        [0.0] * n,
+        roads,
+    )
+    days = draw(st.integers(1, 12))
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    conflict = (rng.random((days, n)) < 0.4).astype(np.float32)
+    link_capacity = rng.choice([-1, 0, 3], size=(days, net.n_links), p=[0.7, 0.15, 0.15])
+    drivers = Drivers(
+        conflict=conflict,
+        conflict_onset=np.zeros((days, n), dtype=np.int32),
+        link_capacity=link_capacity.astype(np.int64),
+        initial_agents=rng.integers(0, 50, n),
+        new_displaced=rng.integers(0, 80, days),
+    )
+    rules = MoveRules(
+        awareness_level=draw(st.integers(0, 2)),
+        start_on_foot=draw(st.booleans()),
+        avoid_short_stints=draw(st.booleans()),
+        max_move_speed=draw(st.floats(20.0, 400.0)),
+        camps_are_sinks=True,
+    )
+    net = Network(**{**net.__dict__, "deactivation_probability": np.full(n, 0.05)})
+    return net, drivers, rules
+
+
+@settings(max_examples=40, deadline=None)
+@given(world=small_worlds(), seed=st.integers(0, 2**32))
+def test_mass_conservation_every_day(world, seed):
+    net, drivers, rules = world
+    run = simulate(net, drivers, rules, seed)
+    present = run.occupancy.sum(axis=1) + run.on_links
+    assert np.array_equal(np.cumsum(run.spawned), present + np.cumsum(run.removed))
+    assert (run.occupancy >= 0).all()
+
+
+def test_same_seed_same_run_on_one_or_two_threads(flee_data, tmp_path):
+    args = [
+        "flee",
+        str(flee_data / "instances" / "ssudan"),
+        "--validation",
+        str(flee_data / "validation" / "ssudan2014"),
+        "--settings",
+        str(flee_data / "simsetting.yml"),
+        "--days",
+        "60",
+    ]
+    assert main([*args, "--seed", "5", "--threads", "1", "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--seed", "5", "--threads", "2", "--out", str(tmp_path / "b")]) == 0
+    assert main([*args, "--seed", "6", "--out", str(tmp_path / "c")]) == 0
+    a = (tmp_path / "a" / "out.csv").read_bytes()
+    assert a == (tmp_path / "b" / "out.csv").read_bytes()
+    assert a != (tmp_path / "c" / "out.csv").read_bytes()
+
+
+def test_bundled_mali_example_end_to_end(tmp_path, capsys):
+    assert main(["flee", "--example", "mali", "--out", str(tmp_path), "--seed", "1"]) == 0
+    assert capsys.readouterr().out == ""  # results go to files, messages to stderr
+    lines = (tmp_path / "out.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    assert header[:5] == [
+        "Day",
+        "Date",
+        "Fassala-Mbera sim",
+        "Fassala-Mbera data",
+        "Fassala-Mbera error",
+    ]
+    assert header[-6:] == [
+        "Total error",
+        "refugees in camps (UNHCR)",
+        "total refugees (simulation)",
+        "raw UNHCR refugee count",
+        "refugees in camps (simulation)",
+        "refugee_debt",
+    ]
+    assert len(lines) == 301
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    # Flee 3.1 with the same settings: ARD 0.358-0.363, 30.7 M agent-steps, 148 k agents
+    assert 0.30 < summary["ard"] < 0.40
+    assert 0.20 < summary["ard_rescaled"] < 0.30
+    assert summary["agent_steps"] == 30_700_270
+    assert summary["agents_at_end"] == 148_063
+    assert summary["seed"] == 1
+
+
+def test_engine_state_is_small():
+    assert BYTES_PER_AGENT <= 64

@@ -1,0 +1,179 @@
+"""Readers on the four published instances, and on small broken copies."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from enclave.cli import main
+from enclave.displacement.flee_io import read_closures, read_conflicts, read_instance
+from enclave.displacement.settings import read_settings
+from enclave.errors import EnclaveInputError, EnclaveInputWarning
+
+from ..conftest import INSTANCES
+from .helpers import line_network
+
+
+@pytest.mark.parametrize("name", sorted(INSTANCES))
+def test_published_instances_load_with_quirks_as_warnings(flee_data, name):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        instance = read_instance(flee_data / "instances" / name)
+    assert instance.network.n_places > 20
+    assert instance.conflict.shape == (instance.length, instance.network.n_places)
+    assert all(issubclass(w.category, EnclaveInputWarning) for w in caught)
+    if name == "burundi":
+        text = " ".join(str(w.message) for w in caught)
+        assert "'Isale'" in text and "'Gitega-Ruyigi'" in text and "trailing comma" in text
+
+
+def test_instance_periods_and_sizes(flee_data):
+    mali = read_instance(flee_data / "instances" / "mali")
+    assert mali.start_date == date(2012, 2, 29) and mali.length == 300
+    assert mali.network.n_places == 23 and mali.network.n_links == 70
+    assert len(mali.camps) == 7
+
+
+def test_conflict_state_machine_follows_flee(tmp_path):
+    net = line_network([0, 0], [10.0])
+    (tmp_path / "conflicts.csv").write_text(
+        "#Day,p0,p1\n" + "".join(f"{d},{v},0\n" for d, v in enumerate([0, 1, 1, 0, 0.5, 0.5, 0]))
+    )
+    conflict, onset = read_conflicts(tmp_path / "conflicts.csv", net, 7, [1.0, 1.0])
+    # rises -> conflict (onset that day); drops after exactly 1 -> ends; drops after 0.5 ->
+    # stays a conflict zone (Flee 3.1 removes a zone only when the previous day was 1)
+    assert conflict[:, 0].tolist() == [0, 1, 1, 0, 0.5, 0.5, 0.5]
+    assert onset[:, 0].tolist() == [-1, 1, 1, 1, 4, 4, 4]
+
+
+def test_closures_country_location_and_link(tmp_path):
+    net = line_network([0, 0, 0], [10.0, 10.0], countries=["A", "A", "B"])
+    path = tmp_path / "closures.csv"
+    path.write_text("#type,n1,n2,start,end\ncountry,A,B,1,3\nlink,p0,p1,0,2\n")
+    fixed = read_closures(path, net, 4)
+    compat = read_closures(path, net, 4, flee_compat=True)
+    a_to_b, b_to_a = net.link_index("p1", "p2")[0], net.link_index("p2", "p1")[0]
+    assert fixed[:, a_to_b].tolist() == [-1, 0, 0, -1]
+    assert fixed[:, b_to_a].tolist() == [-1, 0, 0, -1]
+    p0p1, p1p0 = net.link_index("p0", "p1")[0], net.link_index("p1", "p0")[0]
+    assert fixed[:, p0p1].tolist() == [0, 0, -1, -1]
+    assert compat[:, p0p1].tolist() == [-1, -1, -1, -1]  # Flee 3.1 closes only name2->name1
+    assert compat[:, p1p0].tolist() == [0, 0, -1, -1]
+
+
+def _copy(flee_data: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "mali"
+    shutil.copytree(flee_data / "instances" / "mali", folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+BROKEN = {
+    "missing file": (lambda f: (f / "routes.csv").unlink(), "routes.csv", "file not found"),
+    "unparsable row": (
+        lambda f: _edit(f / "routes.csv", "Douentza,Mentao,487", "Douentza,Mentao,far"),
+        "routes.csv:line 2",
+        "distance must be a number",
+    ),
+    "unknown place": (
+        lambda f: _edit(f / "routes.csv", "Douentza,Mentao", "Douentza,Atlantis"),
+        "routes.csv:line 2",
+        "'Atlantis', which is not in locations.csv",
+    ),
+    "zero distance": (
+        lambda f: _edit(f / "routes.csv", "Douentza,Mentao,487", "Douentza,Mentao,0"),
+        "routes.csv:line 2",
+        "distance must be positive",
+    ),
+    "negative distance": (
+        lambda f: _edit(f / "routes.csv", "Douentza,Mentao,487", "Douentza,Mentao,-5"),
+        "routes.csv:line 2",
+        "distance must be positive",
+    ),
+    "duplicate location": (
+        lambda f: _edit(f / "locations.csv", '"Timbuktu","Timbuktu"', '"Kidal","Timbuktu"'),
+        "locations.csv:line 3",
+        "duplicate location 'Kidal'",
+    ),
+    "bad period": (
+        lambda f: [
+            _edit(f / "conflict_period.csv", "2012-02-29", "29/02/2012"),
+            (f / "sim_period.csv").unlink(),
+        ],
+        "conflict_period.csv:line 1",
+        "date must be YYYY-MM-DD",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_instance_gives_one_line_and_exit_2(flee_data, tmp_path, capsys, case):
+    folder = _copy(flee_data, tmp_path)
+    breaker, where, problem = BROKEN[case]
+    breaker(folder)
+    with pytest.raises(EnclaveInputError) as err:
+        read_instance(folder)
+    assert where in str(err.value) and problem in str(err.value)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "out.csv").write_text("earlier results\n")
+    code = main(
+        [
+            "flee",
+            str(folder),
+            "--validation",
+            str(flee_data / "validation" / "mali2012"),
+            "--out",
+            str(out),
+            "--days",
+            "3",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 2
+    lines = [ln for ln in captured.err.splitlines() if ln.startswith("error")]
+    assert len(lines) == 1 and problem in lines[0]
+    assert "Traceback" not in captured.err
+    assert (out / "out.csv").read_text() == "earlier results\n"  # nothing lost
+    assert sorted(p.name for p in out.iterdir()) == ["out.csv"]  # nothing half-written
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "problem"),
+    [
+        ("move_rules:\n  max_move_speed: fast\n", "move_rules.max_move_speed", "a number"),
+        ("move_rules:\n  start_on_foot: 1\n", "move_rules.start_on_foot", "true or false"),
+        ("move_rules:\n  max_move_sped: 200\n", "move_rules.max_move_sped", "unknown key"),
+        ("spawn_rulez: {}\n", "spawn_rulez", "unknown key"),
+        ("move_rules:\n  camp_movechance: 2.0\n", "move_rules.camp_movechance", "less than"),
+    ],
+)
+def test_bad_settings(tmp_path, text, where, problem):
+    path = tmp_path / "simsetting.yml"
+    path.write_text(text)
+    with pytest.raises(EnclaveInputError) as err:
+        read_settings(path)
+    assert where in str(err.value) and problem in str(err.value)
+
+
+def test_shared_settings_warn_once_about_unhonoured_keys(flee_data):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rules = read_settings(flee_data / "simsetting.yml")
+    assert len(caught) == 1
+    assert "sum_from_camps" in str(caught[0].message)
+    assert "capacity_scaling" in str(caught[0].message)
+    assert rules.max_move_speed == 200.0 and rules.camp_weight == 2.0
+    assert rules.start_on_foot and rules.avoid_short_stints
+    assert rules.conflict_spawn_decay == (1.0, 1.0, 1.0, 0.5, 0.1)
+    assert np.isclose(rules.conflict_weight, 1 / np.sqrt(10))
