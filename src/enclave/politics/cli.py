@@ -1,0 +1,301 @@
+"""``enclave bargain``: positions round by round, the forecast, the scenario odds, levers.
+
+A thin layer over :mod:`enclave.politics`; bad input raises
+:class:`enclave.errors.EnclaveInputError` (one line, exit 2, from ``enclave.cli.main``).
+Human output goes to stdout through rich; ``--json`` prints exactly one JSON document to
+stdout and nothing else there.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from enclave.errors import EnclaveInputError
+from enclave.politics.actors import Actors, idlib_actors, read_actors
+from enclave.politics.eum import EUMOptions
+from enclave.politics.forecast import MODELS, POINTS, Trajectory, default_point, forecast
+from enclave.politics.levers import Lever, LeverOutcome, apply_levers, parse_set, sweep, tv
+from enclave.politics.odds import (
+    DEFAULT_RUNS,
+    DEFAULT_SEED,
+    Bands,
+    OddsResult,
+    draw_normals,
+    load_bands,
+    odds,
+)
+
+__all__ = ["bargain_command", "run_bargain"]
+
+
+def _num(v: np.ndarray | float) -> float | list[float]:
+    arr = np.asarray(v, float)
+    return float(arr.reshape(-1)[0]) if arr.size == 1 else [float(a) for a in arr.reshape(-1)]
+
+
+def _rounds_json(traj: Trajectory) -> list[dict[str, Any]]:
+    return [
+        {
+            "round": t,
+            "positions": {aid: _num(traj.positions[t, i]) for i, aid in enumerate(traj.ids)},
+            "mean": _num(traj.mean[t]),
+            "median": _num(traj.median[t]),
+        }
+        for t in range(len(traj.positions))
+    ]
+
+
+def _forecast_json(traj: Trajectory, point: str) -> dict[str, Any]:
+    return {
+        "final_median": _num(traj.final_median),
+        "mean_of_medians": _num(traj.mean_of_medians),
+        "value": _num(traj.value),
+        "value_is": point,
+    }
+
+
+def _odds_json(res: OddsResult) -> dict[str, Any]:
+    return {
+        "scenario_odds": res.odds,
+        "scenario_odds_interval": {k: list(v) for k, v in res.interval.items()},
+        "forecast_quantiles": res.quantiles,
+    }
+
+
+def run_bargain(
+    actors: Actors,
+    *,
+    model: str = "eum",
+    rounds: int = 10,
+    runs: int = DEFAULT_RUNS,
+    seed: int | None = DEFAULT_SEED,
+    sets: list[str] | None = None,
+    drops: list[str] | None = None,
+    do_sweep: bool = False,
+    options: EUMOptions | None = None,
+    point: str | None = None,
+    bands: Bands | None = None,
+) -> dict[str, Any]:
+    """Everything ``enclave bargain`` reports, as one JSON-ready document."""
+    if model not in MODELS:
+        raise EnclaveInputError(None, "--model", f"unknown model {model!r} (one of {MODELS})")
+    if rounds < 0:
+        raise EnclaveInputError(None, "--rounds", f"must be >= 0, got {rounds}")
+    if runs < 1:
+        raise EnclaveInputError(None, "--runs", f"must be >= 1, got {runs}")
+    levers: list[Lever] = [parse_set(s, actors) for s in sets or []]
+    levers += [Lever(d, "drop") for d in drops or []]
+    after_actors, keep = apply_levers(actors, levers)
+    point = point or default_point(model)
+    if point not in POINTS:
+        raise EnclaveInputError(None, "--forecast", f"unknown forecast {point!r} ({POINTS})")
+    bands = bands or load_bands()
+    traj = forecast(after_actors, model, rounds, options=options, point=point)
+    doc: dict[str, Any] = {
+        "model": model,
+        "input": actors.source,
+        "seed": seed,
+        "runs": runs,
+        "rounds": _rounds_json(traj),
+        "forecast": _forecast_json(traj, point),
+        "scenario_odds": None,
+        "scenario_odds_interval": None,
+        "bands": {
+            n: [float(lo), float(hi)]
+            for n, lo, hi in zip(bands.names, bands.lower, bands.upper, strict=True)
+        },
+    }
+    if model == "eum":
+        doc["eum_options"] = vars(options or EUMOptions())
+    if len(actors.dimensions) != 1:
+        doc["note"] = "scenario odds need a one-dimensional table; none computed"
+        return doc
+    common = dict(
+        model=model, runs=runs, seed=seed, rounds=rounds, bands=bands, options=options, point=point
+    )
+    z = draw_normals(actors, runs, np.random.default_rng(seed))
+    after = odds(after_actors, z=z[:, :, keep], **common)  # type: ignore[arg-type]
+    doc.update(_odds_json(after))
+    if levers:
+        before = odds(actors, z=z, **common)  # type: ignore[arg-type]
+        doc["levers"] = [lv.describe() for lv in levers]
+        doc["before"] = _odds_json(before)
+        doc["after"] = _odds_json(after)
+        doc["shift"] = tv(before.odds, after.odds)
+    if do_sweep:
+        base, ranked = sweep(
+            after_actors,
+            model,
+            runs=runs,
+            seed=seed,
+            rounds=rounds,
+            bands=bands,
+            options=options,
+            point=point,
+        )
+        doc["sweep"] = [_sweep_row(r, base) for r in ranked]
+    return doc
+
+
+def _sweep_row(r: LeverOutcome, base: OddsResult) -> dict[str, Any]:
+    return {
+        "lever": r.lever.describe(),
+        "actor": r.lever.actor,
+        "field": r.lever.field,
+        "value": r.lever.value,
+        "shift": r.shift,
+        "scenario_odds": r.after.odds,
+        "change": {k: r.after.odds[k] - base.odds[k] for k in base.odds},
+    }
+
+
+def _fmt(v: float | list[float]) -> str:
+    return f"{v:.2f}" if isinstance(v, float) else "(" + ", ".join(f"{x:.1f}" for x in v) + ")"
+
+
+def _print_human(doc: dict[str, Any], console: Console, top: int) -> None:
+    console.print(
+        f"[bold]enclave bargain[/bold] model={doc['model']} input={doc['input']} "
+        f"runs={doc['runs']} seed={doc['seed']}"
+    )
+    rounds = doc["rounds"]
+    table = Table(title="Positions round by round")
+    table.add_column("actor")
+    for r in rounds:
+        table.add_column(str(r["round"]), justify="right")
+    for aid in rounds[0]["positions"]:
+        table.add_row(aid, *(_fmt(r["positions"][aid]) for r in rounds))
+    table.add_row("[bold]median[/bold]", *(_fmt(r["median"]) for r in rounds))
+    table.add_row("[bold]mean[/bold]", *(_fmt(r["mean"]) for r in rounds))
+    console.print(table)
+    f = doc["forecast"]
+    console.print(
+        f"Forecast: final median {_fmt(f['final_median'])}, mean of round medians "
+        f"{_fmt(f['mean_of_medians'])}; odds use {f['value_is']} = {_fmt(f['value'])}"
+    )
+    if doc.get("scenario_odds") is None:
+        console.print(doc.get("note", "no scenario odds"))
+        return
+    bands = doc["bands"]
+    odds_t = Table(title=f"Scenario odds ({doc['runs']} runs; 90 % Jeffreys intervals)")
+    odds_t.add_column("scenario")
+    odds_t.add_column("band", justify="right")
+    cols = [("before", doc["before"]), ("after", doc["after"])] if "before" in doc else [("p", doc)]
+    for name, _ in cols:
+        odds_t.add_column(name, justify="right")
+        odds_t.add_column("90 % interval", justify="right")
+    for k, (lo, hi) in bands.items():
+        cells = []
+        for _, src in cols:
+            a, b = src["scenario_odds_interval"][k]
+            cells += [f"{src['scenario_odds'][k]:.3f}", f"[{a:.3f}, {b:.3f}]"]
+        odds_t.add_row(k, f"{lo:g}-{hi:g}", *cells)
+    console.print(odds_t)
+    q = doc["forecast_quantiles"]
+    console.print(
+        f"Forecast distribution: 5 % {q['q05']:.1f}, median {q['q50']:.1f}, 95 % {q['q95']:.1f}"
+    )
+    if "levers" in doc:
+        console.print(f"Levers: {', '.join(doc['levers'])}; shift (TV distance) {doc['shift']:.3f}")
+    if "sweep" in doc:
+        sw = Table(title=f"Lever sweep: top {top} of {len(doc['sweep'])} by shift of the odds")
+        sw.add_column("#", justify="right")
+        sw.add_column("lever")
+        sw.add_column("shift", justify="right")
+        for k in bands:
+            sw.add_column(k, justify="right")
+        for i, row in enumerate(doc["sweep"][:top], start=1):
+            sw.add_row(
+                str(i),
+                row["lever"],
+                f"{row['shift']:.3f}",
+                *(f"{row['scenario_odds'][k]:.3f} ({row['change'][k]:+.3f})" for k in bands),
+            )
+        console.print(sw)
+
+
+def bargain_command(
+    actors_csv: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Actor table (id, actor, position, capability, salience[, "
+            "*_spread]) or a KTAB CSV. Default: the embedded Idlib 2018 table."
+        ),
+    ] = None,
+    model: Annotated[str, typer.Option(help="eum | mean | median | smp")] = "eum",
+    rounds: Annotated[int, typer.Option(help="Bargaining rounds (eum) / most turns (smp).")] = 10,
+    runs: Annotated[int, typer.Option(help="Monte Carlo runs for the odds.")] = DEFAULT_RUNS,
+    seed: Annotated[int, typer.Option(help="Seed of the one random generator.")] = DEFAULT_SEED,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Lever ID.field=value (position|capability|salience)."),
+    ] = None,
+    drop: Annotated[list[str] | None, typer.Option(help="Lever: drop actor ID.")] = None,
+    do_sweep: Annotated[
+        bool, typer.Option("--sweep", help="Vary every actor's inputs; rank the levers.")
+    ] = False,
+    top: Annotated[int, typer.Option(help="Levers shown by --sweep.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    salience_scale: Annotated[
+        str, typer.Option(help="auto | fraction | percent (auto: all <= 1 means fractions).")
+    ] = "auto",
+    capability_scale: Annotated[
+        str, typer.Option(help="auto | fraction | percent | raw.")
+    ] = "auto",
+    forecast_point: Annotated[
+        str | None,
+        typer.Option(
+            "--forecast",
+            help="Forecast behind the odds: final_median | "
+            "mean_of_medians (default: eum mean_of_medians, smp final_median).",
+        ),
+    ] = None,
+    bands: Annotated[
+        Path | None, typer.Option(help="Scenario bands CSV (default: embedded Idlib bands).")
+    ] = None,
+    denominator: Annotated[str, typer.Option(help="EUM (D1): global | dyad.")] = "global",
+    risk_exponent: Annotated[str, typer.Option(help="EUM (D2): evaluator | own.")] = "evaluator",
+    compromise: Annotated[
+        str, typer.Option(help="EUM (D3): min_position | least_move.")
+    ] = "min_position",
+    q: Annotated[float, typer.Option(help="EUM status-quo probability Q.")] = 1.0,
+) -> None:
+    """Bargaining forecast and scenario odds (Idlib 2018 by default), with levers."""
+    if actors_csv is None:
+        actors = idlib_actors(salience_scale=salience_scale, capability_scale=capability_scale)
+    else:
+        actors = read_actors(
+            actors_csv, salience_scale=salience_scale, capability_scale=capability_scale
+        )
+    try:
+        options = EUMOptions(
+            q=q, denominator=denominator, risk_exponent=risk_exponent, compromise=compromise
+        )  # type: ignore[arg-type]
+    except ValueError as err:
+        raise EnclaveInputError(None, "EUM options", str(err)) from None
+    doc = run_bargain(
+        actors,
+        model=model,
+        rounds=rounds,
+        runs=runs,
+        seed=seed,
+        sets=set_,
+        drops=drop,
+        do_sweep=do_sweep,
+        options=options,
+        point=forecast_point,
+        bands=load_bands(bands) if bands else None,
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(doc) + "\n")
+        return
+    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
+    _print_human(doc, console, top)
