@@ -72,3 +72,28 @@ def test_ard_hand_computed():
     # rescaled: day 0 sim x1 -> same 1.0; day 1 sim x1 -> 0.5
     assert average_relative_difference(sim, data, rescale=True) == pytest.approx(0.75)
     assert average_relative_difference(np.array([[0, 0]]), np.array([[0, 0]])) == 0.0
+
+
+def test_camp_data_equal_flee_31_own_data_columns(flee_data):
+    """Interpolation, multi-file sums and corrections give Flee 3.1's own numbers exactly:
+    the ``<camp> data`` columns of its reference runs, every camp, every day."""
+    import csv
+
+    from enclave.displacement.flee_io import read_instance
+
+    from ..conftest import INSTANCES
+
+    for name, folder in INSTANCES.items():
+        instance = read_instance(flee_data / "instances" / name)
+        data = read_validation(
+            flee_data / "validation" / folder,
+            instance.start_date,
+            instance.length,
+            flee_data / "instances" / name / "registration_corrections.csv",
+        )
+        with open(flee_data / "reference" / f"{name}.csv", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        for c in instance.camps:
+            camp = instance.network.names[c]
+            reference = [int(float(r[f"{camp} data"])) for r in rows]
+            assert data.camps[camp].daily(instance.length).tolist() == reference, camp

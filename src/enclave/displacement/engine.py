@@ -343,6 +343,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             a["place"],
             a["link"],
             a["route"],
+            a["recent"],
             day_key,
             chance,
             routes.offsets,
@@ -351,6 +352,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             totals,
             n_open,
             a["decision"],
+            rules.avoid_short_stints,
         )
         on_roads, gone = kernel.travel_day(
             state.n,
@@ -391,6 +393,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             cdf,
             totals,
             n_open,
+            a["decision"],  # reused as the list of travellers (written behind the read)
         )
         occupancy[day] = counts
         on_links[day] = on_roads

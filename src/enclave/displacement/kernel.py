@@ -195,6 +195,7 @@ def decide(
     agent_place,
     agent_link,
     agent_route,
+    agent_recent,
     day_key,
     movechance,
     route_offsets,
@@ -203,11 +204,13 @@ def decide(
     totals,
     n_open,
     decision,
+    avoid_short,
 ):
     """Pass 1, in parallel: who tries to move today, and along which route.
 
     ``decision[i]``: NO_DECISION (stays), or the route to follow (an agent that already
-    has a route keeps it: its current route id is written back).
+    has a route keeps it: its current route id is written back). An agent that stays
+    moves no distance today, so its recent-travel average is updated here.
     """
     moves = 0
     for i in nb.prange(n_agents):
@@ -231,6 +234,8 @@ def decide(
             moves += 1
         else:
             decision[i] = NO_DECISION
+            if avoid_short:  # no distance today: the recent average halves
+                agent_recent[i] *= 0.5
     return moves
 
 
@@ -316,6 +321,7 @@ def travel_day(
     cdf,
     totals,
     n_open,
+    travellers,
 ):
     """Passes 2-4 in agent order with live counts. Returns (agents on roads, removed).
 
@@ -328,45 +334,49 @@ def travel_day(
     start_on_foot = flags[0]
     avoid_short = flags[1]
     sinks = flags[2]
-    # pass 2: departures of those who decided to move, in agent order
+    # pass 2: departures of those who decided to move, in agent order; list who travels
+    n_travel = 0
     for i in range(n_agents):
         r = decision[i]
-        if r == NO_DECISION:
-            continue
-        if r == NO_ROUTE:
-            continue
-        if agent_route[i] != r:
-            agent_route[i] = r
-            agent_pos[i] = 0
-        p = agent_place[i]
-        link = take_next_step(
-            i,
-            p,
-            agent_route,
-            agent_pos,
-            route_links,
-            route_length,
-            route_end,
-            link_to,
-            link_left,
-            counts,
-            capacity,
-            is_camp,
-            buffer,
-        )
-        if link >= 0:
-            counts[p] -= 1
-            agent_link[i] = link
-            agent_progress[i] = 0.0
-            link_entries[link] += 1
-            if link_left[link] > 0:
-                link_left[link] -= 1
+        if r != NO_DECISION:
+            departed = False
+            if r != NO_ROUTE:
+                if agent_route[i] != r:
+                    agent_route[i] = r
+                    agent_pos[i] = 0
+                p = agent_place[i]
+                link = take_next_step(
+                    i,
+                    p,
+                    agent_route,
+                    agent_pos,
+                    route_links,
+                    route_length,
+                    route_end,
+                    link_to,
+                    link_left,
+                    counts,
+                    capacity,
+                    is_camp,
+                    buffer,
+                )
+                if link >= 0:
+                    counts[p] -= 1
+                    agent_link[i] = link
+                    agent_progress[i] = 0.0
+                    link_entries[link] += 1
+                    if link_left[link] > 0:
+                        link_left[link] -= 1
+                    departed = True
+            if not departed and avoid_short:
+                agent_recent[i] *= 0.5
+        if agent_link[i] >= 0:
+            travellers[n_travel] = i
+            n_travel += 1
     # pass 3: travel, hop after hop
     on_roads = 0
-    removed = 0
-    for i in range(n_agents):
-        if agent_place[i] < 0:
-            continue
+    for t in range(n_travel):
+        i = travellers[t]
         moved_today = 0.0
         hop = 0
         while agent_link[i] >= 0:
@@ -450,13 +460,16 @@ def travel_day(
                         link_left[nxt] -= 1
         if agent_link[i] >= 0:
             on_roads += 1
-        elif sinks and agent_place[i] >= 0:
+        if avoid_short:
+            agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
+    # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
+    removed = 0
+    if sinks:
+        for i in range(n_agents):
             p = agent_place[i]
-            if is_camp[p] and deactivation[p] > 0.0:
+            if p >= 0 and agent_link[i] < 0 and is_camp[p] and deactivation[p] > 0.0:
                 if uniform(day_key, i, K_SINK) < deactivation[p]:
                     counts[p] -= 1
                     agent_place[i] = -1
                     removed += 1
-        if avoid_short:
-            agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
     return on_roads, removed
