@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 import warnings
 
-import click
 import typer
 
 from enclave.errors import EnclaveInputError, EnclaveInputWarning
@@ -45,22 +44,22 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``enclave`` console script; returns the exit code."""
+    """Entry point of the ``enclave`` console script; returns the exit code.
+
+    Click (standalone mode) reports usage errors itself: usage line, one error line,
+    exit 2. Input errors from the library are caught here: one line, exit 2.
+    """
     warnings.showwarning = _show_warning
     _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="enclave")
     except EnclaveInputError as err:
         print(f"error: {err.one_line()}", file=sys.stderr)
         return 2
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
-        print("aborted", file=sys.stderr)
-        return 130
-    except click.ClickException as exc:
-        exc.show(file=sys.stderr)
-        return exc.exit_code
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 1
     return 0
 
 

@@ -116,3 +116,25 @@ def test_bundled_mali_example_end_to_end(tmp_path, capsys):
 
 def test_engine_state_is_small():
     assert BYTES_PER_AGENT <= 64
+
+
+def test_camp_data_never_steer_agents(flee_data, tmp_path):
+    """Per-camp UNHCR series set only day-0 stocks: changing them after day 0 changes the
+    error columns, never the simulated counts."""
+    import shutil
+
+    from enclave.displacement.flee_run import run_flee
+
+    validation = tmp_path / "validation"
+    shutil.copytree(flee_data / "validation" / "mali2012", validation)
+    instance = flee_data / "instances" / "mali"
+    first = run_flee(instance, validation, days=40, seed=2)
+    camp_file = validation / "mau-fassala-mbera.csv"
+    lines = camp_file.read_text().splitlines()
+    doubled = [lines[0], lines[1]] + [
+        f"{d},{int(float(v) * 2)}" for d, v in (ln.split(",")[:2] for ln in lines[2:])
+    ]
+    camp_file.write_text("\n".join(doubled) + "\n")
+    second = run_flee(instance, validation, days=40, seed=2)
+    assert np.array_equal(first.camp_sim, second.camp_sim)
+    assert not np.array_equal(first.camp_data, second.camp_data)

@@ -1,0 +1,1 @@
+"""Report: the self-contained report.html and the enclave run pipeline."""

@@ -1,0 +1,151 @@
+"""``enclave run``, ``enclave scenarios`` and ``enclave export-flee``."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from enclave.errors import EnclaveInputError
+
+BORDER_LEVERS = ("closed", "quota", "open")
+
+
+def _border(value: str | None) -> str | None:
+    """Check ``--border`` here: one clear line and exit 2 for a bad value."""
+    if value is None or value in BORDER_LEVERS:
+        return value
+    raise EnclaveInputError(None, "--border", f"'{value}' is not one of {', '.join(BORDER_LEVERS)}")
+
+
+def _fmt(x: float, unit: str) -> str:
+    if x != x:  # NaN
+        return "never" if unit == "day" else "-"
+    if unit == "people":
+        return f"{x:,.0f}"
+    if unit == "day":
+        return f"{x:.0f}"
+    return f"{x:.2f}"
+
+
+def run_command(
+    case: str = typer.Argument(None, help="case YAML file or embedded name (default idlib-2018)"),
+    out: Path = typer.Option(None, "--out", help="output folder (default results/<case>/)"),
+    members: int = typer.Option(20, "--members", help="members per scenario"),
+    seed: int = typer.Option(0, "--seed", help="root seed (SeedSequence)"),
+    scale: int = typer.Option(None, "--scale", help="people per agent (default: case)"),
+    border: str = typer.Option(
+        None, "--border", help="Turkey's border for every scenario: closed, quota or open"
+    ),
+    workers: int = typer.Option(None, "--workers", help="processes (default: all cores)"),
+    sensitivity: bool = typer.Option(
+        True, "--sensitivity/--no-sensitivity", help="one-at-a-time sensitivity runs"
+    ),
+) -> None:
+    """Run every scenario of a case as an ensemble; write results.nc, CSVs and report.html."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from enclave.report.run import run_case, runs_needed
+    from enclave.scenario import load
+
+    t0 = time.perf_counter()
+    _border(border)
+    for flag, value, low in (
+        ("--members", members, 1),
+        ("--seed", seed, 0),
+        ("--scale", scale, 1),
+        ("--workers", workers, 1),
+    ):
+        if value is not None and value < low:
+            raise EnclaveInputError(None, flag, f"must be at least {low} (got {value})")
+    c = load(case)
+    out = out or Path("results") / c.case
+    if out.exists() and not out.is_dir():
+        raise EnclaveInputError(out, None, "--out must be a folder")
+    err = Console(stderr=True)
+    total = runs_needed(c, members, sensitivity)
+    lever = _border(border)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(f"{c.case}: runs", total=total)
+        res = run_case(
+            c,
+            out,
+            members,
+            seed,
+            scale,
+            lever,
+            sensitivity,
+            workers,
+            on_done=lambda: progress.advance(task),
+        )
+    table = Table(
+        title=f"{c.title} — median [5-95 %], {members} members, scale {scale or c.default_scale}"
+    )
+    table.add_column("metric")
+    names = [s.name for s in c.scenarios]
+    for n in names:
+        table.add_column(n, justify="right")
+    for _metric, grp in res.summary.groupby("metric", sort=False):
+        cells = []
+        for n in names:
+            r = grp[grp.scenario == n].iloc[0]
+            u = r["unit"]
+            cells.append(f"{_fmt(r['median'], u)} [{_fmt(r['p05'], u)}-{_fmt(r['p95'], u)}]")
+        table.add_row(str(grp.iloc[0]["label"]), *cells)
+    Console(file=sys.stdout, width=200).print(table)
+    for p in res.files:
+        err.print(f"wrote {p}")
+    err.print(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+def scenarios_command(
+    case: str = typer.Argument(None, help="case YAML file or embedded name (default idlib-2018)"),
+) -> None:
+    """List a case's scenarios."""
+    from enclave.scenario import load
+
+    c = load(case)
+    table = Table(title=f"{c.case}: {c.title}")
+    for col in ("name", "days", "phases", "title"):
+        table.add_column(col)
+    for s in c.scenarios:
+        table.add_row(s.name, str(s.days), str(len(s.phases)), s.title)
+    Console(file=sys.stdout, width=160).print(table)
+
+
+def export_flee_command(
+    args: list[str] = typer.Argument(..., help="[CASE] SCENARIO DIR"),
+    border: str = typer.Option(None, "--border", help="Turkey's border: closed, quota or open"),
+) -> None:
+    """Write one scenario as a Flee 3.1 instance folder (with a validation folder)."""
+    from enclave.scenario import load
+    from enclave.scenario.flee_export import export_flee
+
+    if len(args) == 2:
+        case, scenario, folder = None, args[0], args[1]
+    elif len(args) == 3:
+        case, scenario, folder = args
+    else:
+        raise EnclaveInputError(None, None, "usage: enclave export-flee [CASE] SCENARIO DIR")
+    c = load(case)
+    names = [s.name for s in c.scenarios]
+    if scenario not in names:
+        raise EnclaveInputError(
+            case or c.case, None, f"no scenario '{scenario}' (scenarios: {', '.join(names)})"
+        )
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise EnclaveInputError(out, None, "DIR must be a folder")
+    written = export_flee(c, scenario, out, _border(border))
+    Console(stderr=True).print(f"wrote {len(written)} files into {out}")

@@ -1,0 +1,131 @@
+"""``enclave run`` as a function: ensemble -> tables -> results.nc, CSVs and report.html.
+
+Everything is computed in memory first; files are then written to temporary names in the
+output folder and renamed at the very end, so a failed run leaves no half-written result.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from enclave.analysis.sensitivity import oat_specs, oat_table, sensitivity_count
+from enclave.analysis.summary import compare_references, daily_bands, member_metrics, summarise
+from enclave.analysis.weights import politics_weights, weighted_metric, weights_table
+from enclave.ensemble.backends import make_backend
+from enclave.ensemble.dataset import save_netcdf, to_dataset, write_atomic
+from enclave.ensemble.runner import EnsembleRun, RunConfig, member_specs, run_specs
+from enclave.report.html import render
+from enclave.scenario.model import Case
+
+SA_SEEDS = 1  # engine seeds per sensitivity level
+
+
+@dataclass
+class RunOutputs:
+    out: Path
+    files: list[Path]
+    summary: pd.DataFrame
+    comparison: pd.DataFrame
+    sensitivity: pd.DataFrame | None
+    weights: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def runs_needed(case: Case, members: int, sensitivity: bool) -> int:
+    n = len(case.scenarios) * members
+    if sensitivity:
+        n += sensitivity_count(case, [s.name for s in case.scenarios], SA_SEEDS)
+    return n
+
+
+def run_case(
+    case: Case,
+    out: Path,
+    members: int = 20,
+    seed: int = 0,
+    scale: int | None = None,
+    border: str | None = None,
+    sensitivity: bool = True,
+    workers: int | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> RunOutputs:
+    """Run every scenario of ``case`` and write the results into ``out``."""
+    t0 = time.perf_counter()
+    backend = make_backend("processes", workers)
+    names = [s.name for s in case.scenarios]
+    config = RunConfig(case=case, scale=int(scale or case.default_scale), border=border)
+    specs, draws = member_specs(case, names, members, seed)
+    extra: list = []
+    if sensitivity:
+        extra, sa_draws, levels = oat_specs(case, names, seed, SA_SEEDS)
+    # one pool for the ensemble and the sensitivity runs (workers start once)
+    outputs = run_specs(config, specs + extra, backend, on_done)
+    t_runs = time.perf_counter() - t0
+    run = EnsembleRun(config, names, members, seed, draws, outputs[: len(specs)], t_runs)
+    ds = to_dataset(run)
+    summary = summarise(ds, case.border.zone)
+    comparison = compare_references(summary, case.references)
+    daily = daily_bands(ds, case.border.zone)
+    sens = None
+    if sensitivity:
+        sens = oat_table(config, names, outputs[len(specs) :], sa_draws, levels, SA_SEEDS, seed)
+    w = politics_weights(case)
+    weighted = None
+    if w is not None and w.weights:
+        weighted = weighted_metric(
+            member_metrics(ds, case.border.zone), "newly_displaced", w.weights
+        )
+    info = {
+        "ensemble runs": len(specs),
+        "sensitivity runs": len(extra),
+        "seconds for all runs": f"{t_runs:.1f}",
+    }
+    page = render(ds, case, summary, comparison, sens, w, weighted, info)
+
+    out = Path(out)
+    files = {
+        out / "results.nc": lambda p: save_netcdf(ds, p),
+        out / "summary.csv": lambda p: write_atomic(p, lambda t: summary.to_csv(t, index=False)),
+        out / "daily.csv": lambda p: write_atomic(p, lambda t: daily.to_csv(t, index=False)),
+        out / "comparison.csv": lambda p: write_atomic(
+            p, lambda t: comparison.to_csv(t, index=False)
+        ),
+        out / "report.html": lambda p: write_atomic(p, lambda t: t.write_text(page, "utf-8")),
+    }
+    if sens is not None:
+        files[out / "sensitivity.csv"] = lambda p: write_atomic(
+            p, lambda t: sens.to_csv(t, index=False)
+        )
+    if w is not None and w.weights:
+        wt = weights_table(w)
+        files[out / "weights.csv"] = lambda p: write_atomic(p, lambda t: wt.to_csv(t, index=False))
+    _write_all(files)
+    return RunOutputs(
+        out=out,
+        files=list(files),
+        summary=summary,
+        comparison=comparison,
+        sensitivity=sens,
+        weights=w.weights if w else {},
+        seconds={"runs": t_runs, "total": time.perf_counter() - t0},
+    )
+
+
+def _write_all(files: dict) -> None:
+    """Write each file under a temporary name, then rename them all (nothing half-written)."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for final, write in files.items():
+            tmp = final.with_name(f".{final.name}.partial")
+            write(tmp)
+            staged.append((tmp, final))
+        for tmp, final in staged:
+            tmp.replace(final)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)

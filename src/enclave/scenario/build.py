@@ -1,0 +1,190 @@
+"""From a case, one scenario and one member's drawn inputs to the engine's inputs.
+
+Modelling choices (also listed in the report and in ``docs/case-format.md``):
+
+- Flee kinds. ``town`` and ``border_crossing`` -> TOWN (people keep moving on, Flee's
+  default move chance). ``idp_camp_cluster`` -> CAMP with a capacity (established camps:
+  residents stay, Flee's camp move chance, unless the conflict reaches the camp).
+  ``turkish_held_area`` -> CAMP, domestic, no capacity limit (an area, not one camp: people
+  who reach the Turkish-held north stay there). ``regime_area`` -> CAMP, domestic, no limit,
+  reachable only over front-line roads that a corridor opens. ``turkey`` -> CAMP, foreign,
+  no limit, reachable only over border links.
+- Population. The drawn enclave total T is split into camp residents R (the camp clusters'
+  ``residents``) and the towns, which get T - R in proportion to their ``population``
+  weights (blank town weights take the median of the given ones). IDPs living in towns are
+  part of the towns' people (idp_share x T - R of T - R); camp residents are IDPs already.
+  Nobody is counted twice.
+- Who moves. A town's *willing* people (REACH intention shares: IDPs and residents blended
+  by the town's IDP share) are the population Flee's conflict-driven spawning draws from
+  (``pop_ratio`` with ``take_from_population``): each day a conflict zone sends
+  ``floor(spawn_rate x willing left x intensity)`` agents. Camp residents are agents from
+  day 0 (``initial_agents``); they move again only when the conflict reaches their camp,
+  which then has Flee's conflict move chance. ``movechance_override`` stays NaN.
+- Scale. One agent stands for ``scale`` people: populations, camp residents, capacities and
+  quotas are divided by it (quotas and capacities at least 1 agent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from enclave.conflict.timeline import Timeline, timeline
+from enclave.displacement.api import Drivers
+from enclave.displacement.network import Network, PlaceKind
+from enclave.displacement.rules import MoveRules
+from enclave.scenario.geography import Geography, geography
+from enclave.scenario.model import BorderPolicy, Case, Scenario
+
+FLEE_KIND = {
+    "town": PlaceKind.TOWN,
+    "border_crossing": PlaceKind.TOWN,
+    "idp_camp_cluster": PlaceKind.CAMP,
+    "turkish_held_area": PlaceKind.CAMP,
+    "regime_area": PlaceKind.CAMP,
+    "turkey": PlaceKind.CAMP,
+}
+
+#: Rules the model sets itself (a case may not): Flee's conflict-driven spawning.
+MODEL_RULES = {
+    "conflict_driven_spawning": True,
+    "conflict_spawn_mode": "pop_ratio",
+    "take_from_population": True,
+}
+
+
+@dataclass(frozen=True)
+class People:
+    """People per place (not agents) for one draw of the inputs."""
+
+    population: np.ndarray  # float64 [P] everyone living in towns (after scaling)
+    willing: np.ndarray  # float64 [P] of them, those who leave if the conflict reaches them
+    residents: np.ndarray  # float64 [P] camp residents on day 0
+    capacity: np.ndarray  # float64 [P] camp capacity (people; 0 = no limit)
+    town_idp_share: float
+
+
+def town_weights(case: Case) -> np.ndarray:
+    """Population weights of the places (towns' blanks = median of the given town weights)."""
+    given = [p.population for p in case.places if p.kind == "town" and p.population is not None]
+    fill = float(np.median(given)) if given else 1.0
+    w = np.zeros(len(case.places))
+    for i, p in enumerate(case.places):
+        if p.kind == "town":
+            w[i] = fill if p.population is None else float(p.population)
+    return w
+
+
+def people(case: Case, values: dict[str, float]) -> People:
+    """Split the drawn enclave total over camps and towns (see the module docstring)."""
+    n = len(case.places)
+    residents = np.array([float(p.residents or 0) for p in case.places])
+    capacity = np.zeros(n)
+    for i, p in enumerate(case.places):
+        if p.kind == "idp_camp_cluster":
+            capacity[i] = (
+                float(p.capacity) if p.capacity else residents[i] / values["camp_occupancy"]
+            )
+    total = float(values["enclave_population"])
+    in_camps = float(residents.sum())
+    if total <= in_camps:
+        raise ValueError("enclave_population is not larger than the camp residents")
+    w = town_weights(case)
+    population = w / w.sum() * (total - in_camps)
+    town_idp = min(1.0, max(0.0, (values["idp_share"] * total - in_camps) / (total - in_camps)))
+    share = town_idp * values["leave_share_idps"] + (1 - town_idp) * values["leave_share_residents"]
+    return People(
+        population=population,
+        willing=population * share,
+        residents=residents,
+        capacity=capacity,
+        town_idp_share=town_idp,
+    )
+
+
+def border_policies(case: Case, scenario: Scenario, lever: str | None) -> list[BorderPolicy]:
+    """The border policy over time: the ``--border`` lever, else the scenario's, else the case's."""
+    if lever is not None:
+        quota = case.border.quota_per_day if lever == "quota" else None
+        return [BorderPolicy(from_day=0, policy=lever, quota_per_day=quota)]
+    if scenario.border:
+        return list(scenario.border)
+    quota = case.border.quota_per_day if case.border.policy == "quota" else None
+    return [BorderPolicy(from_day=0, policy=case.border.policy, quota_per_day=quota)]
+
+
+def rules_for(case: Case, values: dict[str, float]) -> MoveRules:
+    return MoveRules(
+        **case.rules, **MODEL_RULES, displaced_per_conflict_day=float(values["spawn_rate"])
+    )
+
+
+def _agents(x: np.ndarray, scale: int) -> np.ndarray:
+    return np.rint(np.asarray(x, dtype=np.float64) / scale).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class MemberInputs:
+    network: Network
+    drivers: Drivers
+    rules: MoveRules
+    timeline: Timeline
+    people: People
+    geography: Geography
+    scale: int
+
+
+def member_inputs(
+    case: Case,
+    scenario: Scenario,
+    values: dict[str, float],
+    scale: int,
+    border: str | None = None,
+    days: int | None = None,
+    geo: Geography | None = None,
+) -> MemberInputs:
+    """Network, drivers and rules for one run (one agent = ``scale`` people)."""
+    geo = geo or geography(case)
+    ppl = people(case, values)
+    tl = timeline(scenario, geo, border_policies(case, scenario, border), days)
+    cap_agents = np.where(ppl.capacity > 0, np.maximum(_agents(ppl.capacity, scale), 1), -1)
+    network = Network.build(
+        names=list(geo.names),
+        kind=[int(FLEE_KIND[k]) for k in geo.kinds],
+        country=[case.country_of(p) for p in case.places],
+        population=_agents(ppl.willing, scale),
+        capacity=cap_agents,
+        lat=geo.lat,
+        lon=geo.lon,
+        roads=list(geo.roads),
+        home_country=case.home_country,
+    )
+    if not (
+        np.array_equal(network.link_from, geo.link_from)
+        and np.array_equal(network.link_to, geo.link_to)
+    ):
+        raise RuntimeError("link order of the network and the timeline differ")
+    cap = tl.link_capacity.copy()
+    quota = cap > 0
+    cap[quota] = np.maximum(np.rint(cap[quota] / scale), 1).astype(np.int64)
+    drivers = Drivers(
+        conflict=tl.intensity.astype(np.float32),
+        conflict_onset=tl.onset.astype(np.int32),
+        link_capacity=cap.astype(np.int64),
+        initial_agents=_agents(ppl.residents, scale),
+    )
+    return MemberInputs(
+        network=network,
+        drivers=drivers,
+        rules=rules_for(case, values),
+        timeline=tl,
+        people=ppl,
+        geography=geo,
+        scale=int(scale),
+    )
+
+
+def central_values(case: Case) -> dict[str, float]:
+    """Every uncertain input at its central value (midpoint unless the case names one)."""
+    return {k: getattr(case.inputs, k).mid for k in type(case.inputs).model_fields}

@@ -1,0 +1,261 @@
+"""Read a case file (YAML) into a validated :class:`~enclave.scenario.model.Case`.
+
+Every problem is raised as :class:`enclave.errors.EnclaveInputError` naming the file, the
+line (where the YAML gives one) and the field path, e.g.
+``case.yaml:42:scenarios[1].phases[0].route[2]: no place named 'Sarakib'``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from enclave.errors import EnclaveInputError
+from enclave.scenario.model import Advance, Case, Corridor
+
+EMBEDDED = ("idlib-2018",)
+_RULES_FROM_INPUTS = (
+    "displaced_per_conflict_day",
+    "conflict_driven_spawning",
+    "conflict_spawn_mode",
+    "take_from_population",
+)
+
+
+def embedded_path(name: str) -> Path:
+    """Path of an embedded case file (shipped in the package)."""
+    return Path(str(resources.files("enclave.scenario") / "data" / f"{name}.yaml"))
+
+
+def resolve(case: str | Path | None) -> Path:
+    """A case argument (embedded name, path, or None = ``idlib-2018``) -> a file path."""
+    if case is None:
+        return embedded_path(EMBEDDED[0])
+    text = str(case)
+    if text in EMBEDDED:
+        return embedded_path(text)
+    path = Path(text)
+    if not path.exists():
+        names = ", ".join(EMBEDDED)
+        raise EnclaveInputError(path, None, f"no such case file (embedded cases: {names})")
+    return path
+
+
+def load(case: str | Path | None = None) -> Case:
+    """Load and check a case: an embedded name (``idlib-2018``), a YAML path, or None."""
+    path = resolve(case)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EnclaveInputError(path, None, f"cannot read: {exc}") from None
+    return loads(text, path)
+
+
+def loads(text: str, file: str | Path = "<string>") -> Case:
+    """Parse and check case YAML text; ``file`` names it in errors."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{mark.line + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise EnclaveInputError(file, where, f"not valid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise EnclaveInputError(file, "1", "a case file must be a YAML mapping (key: value)")
+    # keys starting with "x-" hold YAML anchors for reuse (as in docker-compose); ignored
+    data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = _clean_loc(err["loc"], data)
+        raise EnclaveInputError(file, _where(root, loc), _problem(err)) from None
+    problem = check_references(case)
+    if problem is not None:
+        loc, msg = problem
+        raise EnclaveInputError(file, _where(root, loc), msg)
+    return case
+
+
+# --------------------------------------------------------------------------- checks
+def check_references(case: Case) -> tuple[tuple, str] | None:
+    """Cross-field checks; the first problem as (field path, message), or None."""
+    names: dict[str, int] = {}
+    for i, p in enumerate(case.places):
+        if p.name in names:
+            return ("places", i, "name"), f"place '{p.name}' is listed twice"
+        names[p.name] = i
+
+    def unknown(name: str) -> str:
+        return f"no place named '{name}'"
+
+    linked: set[frozenset[str]] = set()
+    has_road: set[str] = set()
+    for i, r in enumerate(case.roads):
+        for key, end in (("from", r.from_), ("to", r.to)):
+            if end not in names:
+                return ("roads", i, key), unknown(end)
+        if r.from_ == r.to:
+            return ("roads", i, "to"), "a road must join two different places"
+        linked.add(frozenset((r.from_, r.to)))
+        has_road.update((r.from_, r.to))
+    for i, p in enumerate(case.places):
+        if p.name not in has_road:
+            return ("places", i, "name"), f"place '{p.name}' has no road"
+    for i, z in enumerate(case.border.zone):
+        if z not in names:
+            return ("border", "zone", i), unknown(z)
+
+    seen: set[str] = set()
+    for si, s in enumerate(case.scenarios):
+        if s.name in seen:
+            return ("scenarios", si, "name"), f"scenario '{s.name}' is listed twice"
+        seen.add(s.name)
+        for pi, ph in enumerate(s.phases):
+            base = ("scenarios", si, "phases", pi)
+            first = ph.day if hasattr(ph, "day") else ph.start
+            key = "day" if hasattr(ph, "day") else "start"
+            if first >= s.days:
+                return base + (key,), f"day {first} is past the scenario's {s.days} days"
+            places = getattr(ph, "places", None)
+            if isinstance(places, list):
+                for j, n in enumerate(places):
+                    if n not in names:
+                        return base + ("places", j), unknown(n)
+            if isinstance(ph, Advance):
+                for j, n in enumerate(ph.route):
+                    if n not in names:
+                        return base + ("route", j), unknown(n)
+                    if j and frozenset((ph.route[j - 1], n)) not in linked:
+                        return base + ("route", j), f"no road from '{ph.route[j - 1]}' to '{n}'"
+            if isinstance(ph, Corridor) and isinstance(ph.between, list):
+                for j, (a, b) in enumerate(ph.between):
+                    for k, n in enumerate((a, b)):
+                        if n not in names:
+                            return base + ("between", j, k), unknown(n)
+                    if frozenset((a, b)) not in linked:
+                        return base + ("between", j), f"no road between '{a}' and '{b}'"
+        if s.border:
+            for bi, b in enumerate(s.border):
+                if b.from_day >= s.days:
+                    return ("scenarios", si, "border", bi, "from_day"), (
+                        f"day {b.from_day} is past the scenario's {s.days} days"
+                    )
+    if case.weights is not None:
+        for band, name in case.weights.bands.items():
+            if name not in seen:
+                return ("weights", "bands", band), f"no scenario named '{name}'"
+    for ri, ref in enumerate(case.references):
+        for j, name in enumerate(ref.compare_with):
+            if name not in seen:
+                return ("references", ri, "compare_with", j), f"no scenario named '{name}'"
+    for key in _RULES_FROM_INPUTS:
+        if key in case.rules:
+            return ("rules", key), "set by the model (spawning from inputs.spawn_rate); remove it"
+    from enclave.displacement.rules import MoveRules
+
+    try:
+        MoveRules(**case.rules)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        return ("rules",) + tuple(err["loc"]), _problem(err)
+    return None
+
+
+# --------------------------------------------------------------------------- locations
+def _clean_loc(loc: tuple, data: Any) -> tuple:
+    """Drop pydantic's union tags (``'advance'``) that are not keys in the data."""
+    out: list = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, dict) and part == "from_" and "from" in node:
+            node = node["from"]
+            out.append("from")
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+            out.append(part)
+        elif isinstance(part, str) and not isinstance(node, dict | list):
+            continue
+        elif isinstance(node, dict) and isinstance(part, str) and part[:1].islower():
+            # a missing key, or a union tag: keep missing keys (named in the path)
+            if part in _TAGS:
+                continue
+            out.append(part)
+            node = None
+        else:
+            out.append(part)
+            node = None
+    return tuple(out)
+
+
+_TAGS = {
+    "strikes",
+    "advance",
+    "capture",
+    "ceasefire",
+    "corridor",
+    "list[tuple[str,str]]",
+    "list[str]",
+    "literal['all']",
+    "literal['front']",
+}
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _where(root: yaml.Node | None, loc: tuple) -> str:
+    """``LINE:path`` (the line of the deepest node of ``loc`` found in the YAML)."""
+    line = None
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if k.value == str(part):
+                    nxt = v
+                    line = k.start_mark.line + 1
+                    break
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                node = None
+        else:
+            break
+        if node is None:
+            break
+    if line is None and root is not None:
+        line = root.start_mark.line + 1
+    path = _path(loc)
+    return f"{line}:{path}" if path else str(line)
+
+
+def _problem(err: dict) -> str:
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        return "unknown field (check the spelling; see docs/case-format.md)"
+    if err["type"] == "missing":
+        return "required field is missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if err["type"] == "union_tag_invalid":
+        return msg.replace("Input tag", "phase type")
+    return msg
