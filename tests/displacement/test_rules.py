@@ -207,3 +207,14 @@ def test_camps_as_sinks_remove_agents():
     run = simulate(net, drivers(net, 1, conflict_places=(), initial=[0, N]), rules, 1)
     assert within(run.removed[0], 0.5, N)
     assert run.occupancy[0, 1] + run.removed[0] == N
+
+
+def test_initial_departures_count_each_day0_agent_once():
+    # residents of a camp that the conflict reaches leave; they are counted when they first
+    # leave, not again when they move on
+    net = line_network([CAMP, TOWN, TOWN], [5.0, 5.0])
+    d = drivers(net, 4, conflict_places=(0,), initial=[300, 0, 0], new=[0, 0, 0, 0])
+    run = simulate(net, d, MoveRules(default_movechance=1.0, max_move_speed=3.0), 1)
+    assert run.initial_departures[:, 0].tolist() == [300, 0, 0, 0]
+    assert run.initial_departures[:, 1:].sum() == 0
+    assert run.link_entries.sum() > 300  # they did move again

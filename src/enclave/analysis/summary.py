@@ -2,10 +2,10 @@
 
 Metrics (per scenario x member, then banded over members):
 
-- ``newly_displaced``: people who left a place in conflict (each counted once: a town's
-  willing people are drawn without replacement), plus camp residents who left a camp the
-  conflict reached (initial residents minus the camp's lowest later occupancy: a lower
-  bound, as newcomers may refill it).
+- ``newly_displaced``: people who left a place in conflict, each counted once: a town's
+  willing people are drawn without replacement, and camp residents who flee a camp the
+  conflict reached are counted on the day they first leave (the engine's
+  ``initial_departures``).
 - ``into_turkish_held``: people entering the Turkish-held north from elsewhere.
 - ``to_government``: people entering government-held areas (over front-line roads).
 - ``into_turkey``: people crossing the border into Turkey.
@@ -40,11 +40,8 @@ def member_metrics(ds: xr.Dataset, border_zone: list[str]) -> xr.Dataset:
     """Every metric for every scenario x member (a Dataset of 2-d variables)."""
     occ = ds["occupancy"]
     camps = ds["capacity"].notnull()  # (member, place)
-    hit = (ds["intensity"] > 0).any("day")  # (scenario, place)
-    initial = ds["initial"]
-    again = (initial - occ.min("day")).clip(min=0).where(hit & (initial > 0), 0.0).sum("place")
     out = xr.Dataset()
-    out["newly_displaced"] = ds["newly_displaced"].sum("day") + again
+    out["newly_displaced"] = ds["newly_displaced"].sum("day")
     out["into_turkish_held"] = ds["inflow_turkish_held"].sum("day")
     out["to_government"] = ds["inflow_government"].sum("day")
     out["into_turkey"] = ds["inflow_turkey"].sum("day")

@@ -46,7 +46,9 @@ class SimResult:
     (an agent passing through several places in a day arrives at each).
     ``link_entries[d, l]``: agents that set off along link l on day d. ``spawned[d]``: agents
     created on day d (day 0 includes ``initial_agents``); ``removed[d]``: agents that left
-    the model on day d (camps as sinks). Mass conservation: ``cumsum(spawned) ==
+    the model on day d (camps as sinks). ``initial_departures[d, p]``: agents present on
+    day 0 (``initial_agents``) that left place p for the first time on day d, so that people
+    already displaced who flee again are counted once each. Mass conservation: ``cumsum(spawned) ==
     occupancy.sum(1) + on_links + cumsum(removed)``.
     """
 
@@ -57,6 +59,7 @@ class SimResult:
     spawned: np.ndarray
     removed: np.ndarray
     unplaced: np.ndarray  # agents that could not be spawned (no place with spawn weight)
+    initial_departures: np.ndarray  # [D, P] day-0 agents leaving place p for the first time
     agent_steps: int
     seconds: float
     seed: int

@@ -267,11 +267,13 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
     state = AgentState.empty(expected)
     counts = np.zeros(n_places, dtype=np.int64)
     state.add(drivers.initial_agents.astype(np.int64))
+    n_initial = state.n
     counts += drivers.initial_agents.astype(np.int64)
 
     occupancy = np.zeros((days, n_places), dtype=np.int64)
     arrivals = np.zeros((days, n_places), dtype=np.int64)
     link_entries = np.zeros((days, n_links), dtype=np.int64)
+    initial_departures = np.zeros((days, n_places), dtype=np.int64)
     on_links = np.zeros(days, dtype=np.int64)
     spawned = np.zeros(days, dtype=np.int64)
     removed = np.zeros(days, dtype=np.int64)
@@ -394,6 +396,8 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             totals,
             n_open,
             a["decision"],  # reused as the list of travellers (written behind the read)
+            n_initial,
+            initial_departures[day],
         )
         occupancy[day] = counts
         on_links[day] = on_roads
@@ -409,6 +413,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
         spawned=spawned,
         removed=removed,
         unplaced=unplaced,
+        initial_departures=initial_departures,
         agent_steps=agent_steps,
         seconds=time.perf_counter() - started,
         seed=int(seed),

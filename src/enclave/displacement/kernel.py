@@ -322,6 +322,8 @@ def travel_day(
     totals,
     n_open,
     travellers,
+    n_initial,
+    initial_departures,
 ):
     """Passes 2-4 in agent order with live counts. Returns (agents on roads, removed).
 
@@ -361,6 +363,8 @@ def travel_day(
                     buffer,
                 )
                 if link >= 0:
+                    if i < n_initial and not agent_walked[i]:
+                        initial_departures[p] += 1  # present on day 0, leaving for the first time
                     counts[p] -= 1
                     agent_link[i] = link
                     agent_progress[i] = 0.0

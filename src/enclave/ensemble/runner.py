@@ -114,6 +114,10 @@ def run_member(config: RunConfig, spec: MemberSpec) -> MemberOutput:
 
     new = res.spawned.astype(np.int64).copy()
     new[0] -= int(mi.drivers.initial_agents.sum())
+    # people already displaced (camp residents) who flee again when the conflict reaches
+    # their place: each counted once, on the day they first leave
+    hit = mi.drivers.conflict > 0
+    new += (res.initial_departures * hit).sum(axis=1)
     kinds = np.array(geo.kinds)
     lf, lt = geo.link_from, geo.link_to
     inflows = {}
