@@ -281,6 +281,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
     if days:
         spawned[0] = state.n
     cdf = np.zeros(len(routes.end))
+    totals = np.zeros(n_places)
     route_base = np.zeros(len(routes.end))
     params = np.array(
         [
@@ -327,7 +328,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
         else:
             route_open = np.zeros(0, dtype=np.bool_)
         kernel.base_weights(routes.end, routes.km, route_open, score, params, route_base)
-        totals, n_open = kernel.build_place_cdf(
+        kernel.build_place_cdf(
             n_places,
             routes.offsets,
             routes.end,
@@ -337,6 +338,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             capacity,
             params,
             cdf,
+            totals,
         )
         day_key = np.uint64(kernel.day_key_of(seed_key, day))
         a = state.arrays
@@ -349,16 +351,13 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             day_key,
             chance,
             routes.offsets,
-            route_open,
             cdf,
             totals,
-            n_open,
             a["decision"],
             rules.avoid_short_stints,
         )
         on_roads, gone = kernel.travel_day(
             state.n,
-            day,
             day_key,
             a["place"],
             a["link"],
@@ -394,7 +393,6 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             place_live,
             cdf,
             totals,
-            n_open,
             a["decision"],  # reused as the list of travellers (written behind the read)
             n_initial,
             initial_departures[day],

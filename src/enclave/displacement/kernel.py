@@ -66,23 +66,13 @@ def cap_multiplier(count: np.int64, capacity: np.int64, buffer: float) -> float:
     return 1.0 - (count - buffer * capacity) / (capacity * (1.0 - buffer))
 
 
-@nb.njit(inline="always", cache=True)
-def route_weight(r, route_end, route_base, counts, capacity, buffer, wpow) -> float:
-    """Flee's ``calculateLinkWeight`` for one route, from its day's base weight.
-
-    ``route_base[r] = (weight_softening + score[end]) / (softening + km) ** distance_power``
-    is fixed for the day; the capacity multiplier uses the live count of the end place.
-    """
-    end = route_end[r]
-    w = route_base[r] * cap_multiplier(counts[end], capacity[end], buffer)
-    if wpow != 1.0:
-        w = w**wpow
-    return w
-
-
 @nb.njit(cache=True)
 def base_weights(route_end, route_km, route_open, score, params, route_base):
-    """Each route's distance-and-score weight for the day (0 for a closed route)."""
+    """Each route's distance-and-score weight for the day (0 for a closed route).
+
+    ``route_base[r] = (weight_softening + score[end]) / (softening + km) ** distance_power``
+    (Flee's ``calculateLinkWeight`` before the capacity multiplier and ``weight_power``).
+    """
     softening, wsoft, dpow = params[1], params[2], params[3]
     for r in range(len(route_end)):
         if route_open[r]:
@@ -92,101 +82,49 @@ def base_weights(route_end, route_km, route_open, score, params, route_base):
 
 
 @nb.njit(cache=True)
-def choose_route(
-    place, u, route_offsets, route_end, route_base, route_open, counts, capacity, params
-) -> np.int64:
-    """Pick a route from ``place`` with probability proportional to its weight.
-
-    All-zero weights give equal chances (Flee's ``normalizeWeights``); no open route gives
-    ``NO_ROUTE``. ``params``: buffer, softening, weight_softening, distance_power,
-    weight_power, uniform_choice.
-    """
-    lo = route_offsets[place]
-    hi = route_offsets[place + 1]
-    total = 0.0
-    n_open = 0
-    uniform_choice = params[5] > 0.5
-    for r in range(lo, hi):
-        if route_open[r]:
-            n_open += 1
-            if not uniform_choice:
-                total += route_weight(
-                    r, route_end, route_base, counts, capacity, params[0], params[4]
-                )
-    if n_open == 0:
-        return NO_ROUTE
-    if total > 0.0:
-        target = u * total
-        acc = 0.0
-        last = NO_ROUTE
-        for r in range(lo, hi):
-            if route_open[r]:
-                w = route_weight(r, route_end, route_base, counts, capacity, params[0], params[4])
-                if w > 0.0:
-                    acc += w
-                    last = r
-                    if target < acc:
-                        return r
-        return last
-    pick = min(np.int64(u * n_open), n_open - 1)
-    for r in range(lo, hi):
-        if route_open[r]:
-            if pick == 0:
-                return r
-            pick -= 1
-    return NO_ROUTE
-
-
-@nb.njit(cache=True)
 def build_place_cdf(
-    n_places, route_offsets, route_end, route_base, route_open, counts, capacity, params, cdf
+    n_places,
+    route_offsets,
+    route_end,
+    route_base,
+    route_open,
+    counts,
+    capacity,
+    params,
+    cdf,
+    totals,
 ):
     """Cumulative route weights per place from the start-of-day counts (for pass 1).
 
-    ``cdf[r]`` is the running total within the place's routes; closed routes add nothing.
-    Returns per place: total weight, number of open routes.
+    ``cdf[r]`` is the running total within the place's routes, ``totals[p]`` the place's
+    total. Where every open route weighs 0, open routes count 1 each (Flee's
+    ``normalizeWeights`` gives them equal chances); no open route leaves a total of 0.
     """
-    totals = np.zeros(n_places)
-    n_open = np.zeros(n_places, dtype=np.int64)
+    buffer, wpow = params[0], params[4]
     uniform_choice = params[5] > 0.5
     for p in range(n_places):
+        lo, hi = route_offsets[p], route_offsets[p + 1]
         acc = 0.0
-        for r in range(route_offsets[p], route_offsets[p + 1]):
-            if route_open[r]:
-                n_open[p] += 1
-                if not uniform_choice:
-                    acc += route_weight(
-                        r, route_end, route_base, counts, capacity, params[0], params[4]
-                    )
+        for r in range(lo, hi):
+            if route_open[r] and not uniform_choice:
+                end = route_end[r]
+                w = route_base[r] * cap_multiplier(counts[end], capacity[end], buffer)
+                if wpow != 1.0:
+                    w = w**wpow
+                acc += w
             cdf[r] = acc
+        if acc <= 0.0:
+            for r in range(lo, hi):
+                if route_open[r]:
+                    acc += 1.0
+                cdf[r] = acc
         totals[p] = acc
-    return totals, n_open
 
 
-@nb.njit(cache=True)
-def pick_from_cdf(place, u, route_offsets, route_open, cdf, totals, n_open) -> np.int64:
-    lo = route_offsets[place]
-    hi = route_offsets[place + 1]
-    if n_open[place] == 0:
-        return NO_ROUTE
-    if totals[place] > 0.0:
-        target = u * totals[place]
-        # binary search for the first r with cdf[r] > target
-        a, b = lo, hi - 1
-        while a < b:
-            m = (a + b) // 2
-            if cdf[m] > target:
-                b = m
-            else:
-                a = m + 1
-        return a
-    pick = min(np.int64(u * n_open[place]), n_open[place] - 1)
-    for r in range(lo, hi):
-        if route_open[r]:
-            if pick == 0:
-                return r
-            pick -= 1
-    return NO_ROUTE
+# The hot loops below do not call helpers that take arrays: in numba each such call costs
+# reference-count updates per array (measured ~40 ns a call here, against < 1 ns for the
+# same code written in the loop), so route picking and Flee's take_next_step are written
+# out where they are used.
 
 
 @nb.njit(parallel=True, cache=True)
@@ -199,18 +137,17 @@ def decide(
     day_key,
     movechance,
     route_offsets,
-    route_open,
     cdf,
     totals,
-    n_open,
     decision,
     avoid_short,
 ):
     """Pass 1, in parallel: who tries to move today, and along which route.
 
-    ``decision[i]``: NO_DECISION (stays), or the route to follow (an agent that already
-    has a route keeps it: its current route id is written back). An agent that stays
-    moves no distance today, so its recent-travel average is updated here.
+    ``decision[i]``: NO_DECISION (stays), NO_ROUTE (would move, has nowhere to go), or the
+    route to follow (an agent that already has a route keeps it). Routes are drawn from
+    the day's cumulative weights by binary search. An agent that stays moves no distance
+    today, so its recent-travel average is updated here.
     """
     moves = 0
     for i in nb.prange(n_agents):
@@ -221,15 +158,19 @@ def decide(
         if uniform(day_key, i, K_MOVE) < movechance[p]:
             r = agent_route[i]
             if r < 0:
-                r = pick_from_cdf(
-                    p,
-                    uniform(day_key, i, K_ROUTE),
-                    route_offsets,
-                    route_open,
-                    cdf,
-                    totals,
-                    n_open,
-                )
+                total = totals[p]
+                if total > 0.0:
+                    target = uniform(day_key, i, K_ROUTE) * total
+                    a, b = route_offsets[p], route_offsets[p + 1] - 1
+                    while a < b:  # first route whose running total exceeds the target
+                        m = (a + b) // 2
+                        if cdf[m] > target:
+                            b = m
+                        else:
+                            a = m + 1
+                    r = a
+                else:
+                    r = NO_ROUTE
             decision[i] = r
             moves += 1
         else:
@@ -239,52 +180,9 @@ def decide(
     return moves
 
 
-@nb.njit(inline="always", cache=True)
-def take_next_step(
-    i,
-    place,
-    agent_route,
-    agent_pos,
-    route_links,
-    route_length,
-    route_end,
-    link_to,
-    link_left,
-    counts,
-    capacity,
-    is_camp,
-    buffer,
-) -> np.int64:
-    """Flee's ``take_next_step``: the link to set off on, or -1 (route dropped).
-
-    The next link must be open today and under its quota (``link_left`` != 0), and the
-    route's destination must not be a camp at over half its capacity multiplier.
-    """
-    r = agent_route[i]
-    if r < 0:
-        return -1
-    end = route_end[r]
-    if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
-        agent_route[i] = NO_ROUTE
-        agent_pos[i] = 0
-        return -1
-    link = route_links[r, agent_pos[i]]
-    if link_left[link] == 0:
-        agent_route[i] = NO_ROUTE
-        agent_pos[i] = 0
-        return -1
-    if agent_pos[i] + 1 >= route_length[r]:
-        agent_route[i] = NO_ROUTE
-        agent_pos[i] = 0
-    else:
-        agent_pos[i] += 1
-    return link
-
-
 @nb.njit(cache=True)
 def travel_day(
     n_agents,
-    day,
     day_key,
     agent_place,
     agent_link,
@@ -320,7 +218,6 @@ def travel_day(
     place_live,
     cdf,
     totals,
-    n_open,
     travellers,
     n_initial,
     initial_departures,
@@ -328,40 +225,46 @@ def travel_day(
     """Passes 2-4 in agent order with live counts. Returns (agents on roads, removed).
 
     ``speeds``: max_move_speed, max_walk_speed. ``flags``: start_on_foot,
-    avoid_short_stints, camps_are_sinks.
+    avoid_short_stints, camps_are_sinks. ``travellers`` is scratch space (it may be the
+    ``decision`` array: it is written only at or behind the index being read).
     """
     buffer = params[0]
+    wpow = params[4]
+    uniform_choice = params[5] > 0.5
     max_speed = speeds[0]
     walk_speed = speeds[1]
     start_on_foot = flags[0]
     avoid_short = flags[1]
     sinks = flags[2]
+
     # pass 2: departures of those who decided to move, in agent order; list who travels
     n_travel = 0
     for i in range(n_agents):
         r = decision[i]
         if r != NO_DECISION:
             departed = False
-            if r != NO_ROUTE:
+            if r >= 0:
                 if agent_route[i] != r:
                     agent_route[i] = r
                     agent_pos[i] = 0
                 p = agent_place[i]
-                link = take_next_step(
-                    i,
-                    p,
-                    agent_route,
-                    agent_pos,
-                    route_links,
-                    route_length,
-                    route_end,
-                    link_to,
-                    link_left,
-                    counts,
-                    capacity,
-                    is_camp,
-                    buffer,
-                )
+                # Flee's take_next_step (written out, see above)
+                link = -1
+                end = route_end[r]
+                if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
+                    agent_route[i] = NO_ROUTE  # the destination camp is (nearly) full
+                    agent_pos[i] = 0
+                else:
+                    link = route_links[r, agent_pos[i]]
+                    if link_left[link] == 0:  # closed, or today's quota used up
+                        agent_route[i] = NO_ROUTE
+                        agent_pos[i] = 0
+                        link = -1
+                    elif agent_pos[i] + 1 >= route_length[r]:
+                        agent_route[i] = NO_ROUTE
+                        agent_pos[i] = 0
+                    else:
+                        agent_pos[i] += 1
                 if link >= 0:
                     if i < n_initial and not agent_walked[i]:
                         initial_departures[p] += 1  # present on day 0, leaving for the first time
@@ -377,7 +280,8 @@ def travel_day(
         if agent_link[i] >= 0:
             travellers[n_travel] = i
             n_travel += 1
-    # pass 3: travel, hop after hop
+
+    # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore)
     on_roads = 0
     for t in range(n_travel):
         i = travellers[t]
@@ -418,54 +322,87 @@ def travel_day(
                     chance = 1.0
             k = K_TRAVEL + 2 * hop
             hop += 1
-            if hop > 100:
+            if hop > 100 or uniform(day_key, i, k) >= chance:
                 break
-            if uniform(day_key, i, k) < chance:
-                if agent_route[i] < 0:
-                    u = uniform(day_key, i, k + 1)
-                    if place_live[here]:
-                        agent_route[i] = choose_route(
-                            here,
-                            u,
-                            route_offsets,
-                            route_end,
-                            route_base,
-                            route_open,
-                            counts,
-                            capacity,
-                            params,
-                        )
-                    else:  # no route ends at a place with a capacity: the day's weights hold
-                        agent_route[i] = pick_from_cdf(
-                            here, u, route_offsets, route_open, cdf, totals, n_open
-                        )
-                    agent_pos[i] = 0
-                nxt = take_next_step(
-                    i,
-                    here,
-                    agent_route,
-                    agent_pos,
-                    route_links,
-                    route_length,
-                    route_end,
-                    link_to,
-                    link_left,
-                    counts,
-                    capacity,
-                    is_camp,
-                    buffer,
-                )
-                if nxt >= 0:
-                    counts[here] -= 1
-                    agent_link[i] = nxt
-                    agent_progress[i] = 0.0
-                    link_entries[nxt] += 1
-                    if link_left[nxt] > 0:
-                        link_left[nxt] -= 1
+            r = agent_route[i]
+            if r < 0:
+                u = uniform(day_key, i, k + 1)
+                lo, hi = route_offsets[here], route_offsets[here + 1]
+                if place_live[here]:
+                    # weights with live counts (a route here ends at a place with capacity)
+                    total = 0.0
+                    for q in range(lo, hi):
+                        if route_open[q] and not uniform_choice:
+                            end = route_end[q]
+                            w = route_base[q] * cap_multiplier(counts[end], capacity[end], buffer)
+                            if wpow != 1.0:
+                                w = w**wpow
+                            total += w
+                    equal = total <= 0.0
+                    if equal:
+                        for q in range(lo, hi):
+                            if route_open[q]:
+                                total += 1.0
+                    target = u * total
+                    acc = 0.0
+                    for q in range(lo, hi):
+                        if route_open[q]:
+                            if equal:
+                                acc += 1.0
+                            else:
+                                end = route_end[q]
+                                w = route_base[q] * cap_multiplier(
+                                    counts[end], capacity[end], buffer
+                                )
+                                if wpow != 1.0:
+                                    w = w**wpow
+                                acc += w
+                            if target < acc:
+                                r = q
+                                break
+                else:  # no route here ends at a place with capacity: the day's weights hold
+                    total = totals[here]
+                    if total > 0.0:
+                        target = u * total
+                        a, b = lo, hi - 1
+                        while a < b:
+                            m = (a + b) // 2
+                            if cdf[m] > target:
+                                b = m
+                            else:
+                                a = m + 1
+                        r = a
+                agent_route[i] = r
+                agent_pos[i] = 0
+            if r < 0:
+                break
+            # Flee's take_next_step (written out, see above)
+            end = route_end[r]
+            if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
+                agent_route[i] = NO_ROUTE
+                agent_pos[i] = 0
+                break
+            nxt = route_links[r, agent_pos[i]]
+            if link_left[nxt] == 0:
+                agent_route[i] = NO_ROUTE
+                agent_pos[i] = 0
+                break
+            if agent_pos[i] + 1 >= route_length[r]:
+                agent_route[i] = NO_ROUTE
+                agent_pos[i] = 0
+            else:
+                agent_pos[i] += 1
+            counts[here] -= 1
+            agent_link[i] = nxt
+            agent_progress[i] = 0.0
+            link_entries[nxt] += 1
+            if link_left[nxt] > 0:
+                link_left[nxt] -= 1
         if agent_link[i] >= 0:
             on_roads += 1
         if avoid_short:
             agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
+
     # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
     removed = 0
     if sinks:
