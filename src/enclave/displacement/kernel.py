@@ -66,6 +66,16 @@ def cap_multiplier(count: np.int64, capacity: np.int64, buffer: float) -> float:
     return 1.0 - (count - buffer * capacity) / (capacity * (1.0 - buffer))
 
 
+@nb.njit(inline="always", cache=True)
+def live_weight(base: float, count: np.int64, capacity: np.int64, buffer: float, wpow: float):
+    """A route's weight now: its day's base weight times the capacity multiplier of its
+    end place, raised to ``weight_power`` (the rest of Flee's ``calculateLinkWeight``)."""
+    w = base * cap_multiplier(count, capacity, buffer)
+    if wpow != 1.0:
+        w = w**wpow
+    return w
+
+
 @nb.njit(cache=True)
 def base_weights(route_end, route_km, route_open, score, params, route_base):
     """Each route's distance-and-score weight for the day (0 for a closed route).
@@ -108,10 +118,7 @@ def build_place_cdf(
         for r in range(lo, hi):
             if route_open[r] and not uniform_choice:
                 end = route_end[r]
-                w = route_base[r] * cap_multiplier(counts[end], capacity[end], buffer)
-                if wpow != 1.0:
-                    w = w**wpow
-                acc += w
+                acc += live_weight(route_base[r], counts[end], capacity[end], buffer, wpow)
             cdf[r] = acc
         if acc <= 0.0:
             for r in range(lo, hi):
@@ -334,10 +341,9 @@ def travel_day(
                     for q in range(lo, hi):
                         if route_open[q] and not uniform_choice:
                             end = route_end[q]
-                            w = route_base[q] * cap_multiplier(counts[end], capacity[end], buffer)
-                            if wpow != 1.0:
-                                w = w**wpow
-                            total += w
+                            total += live_weight(
+                                route_base[q], counts[end], capacity[end], buffer, wpow
+                            )
                     equal = total <= 0.0
                     if equal:
                         for q in range(lo, hi):
@@ -351,12 +357,9 @@ def travel_day(
                                 acc += 1.0
                             else:
                                 end = route_end[q]
-                                w = route_base[q] * cap_multiplier(
-                                    counts[end], capacity[end], buffer
+                                acc += live_weight(
+                                    route_base[q], counts[end], capacity[end], buffer, wpow
                                 )
-                                if wpow != 1.0:
-                                    w = w**wpow
-                                acc += w
                             if target < acc:
                                 r = q
                                 break
