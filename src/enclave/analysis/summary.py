@@ -11,8 +11,8 @@ Metrics (per scenario x member, then banded over members):
 - ``into_turkey``: people crossing the border into Turkey.
 - ``at_border_peak`` / ``at_border_end``: people at the places of the case's border zone
   (crossings and the camps along the border), at the worst day / on the last day.
-- ``first_overflow_day``: first day any camp cluster holds more than its capacity (NaN:
-  never; day 0: already over capacity at the start).
+- ``first_overflow_day``: first day a camp cluster that started at or under its capacity
+  holds more than it (NaN: never in that member).
 - ``peak_overload``: largest occupancy / capacity over days and camp clusters.
 """
 
@@ -31,7 +31,7 @@ METRICS = {
     "into_turkey": ("people", "crossings into Turkey"),
     "at_border_peak": ("people", "people at the Turkish border (peak)"),
     "at_border_end": ("people", "people at the Turkish border (last day)"),
-    "first_overflow_day": ("day", "first day a camp cluster is over capacity"),
+    "first_overflow_day": ("day", "first day a camp cluster goes over capacity"),
     "peak_overload": ("1", "peak camp overload (occupancy / capacity)"),
 }
 
@@ -52,7 +52,10 @@ def member_metrics(ds: xr.Dataset, border_zone: list[str]) -> xr.Dataset:
     out["at_border_end"] = at_border.isel(day=last)
     ratio = (occ / ds["capacity"]).where(camps)
     worst = ratio.max("place")  # (scenario, member, day)
-    over = worst > 1.0
+    # clusters already over capacity on day 0 (UNHCR: some sites at 120 %) would make this
+    # day 0 in most members; count only clusters that start at or under capacity
+    room_at_start = ratio.isel(day=0) <= 1.0
+    over = ((ratio > 1.0) & room_at_start).any("place")
     first = over.argmax("day").astype(float)
     out["first_overflow_day"] = first.where(over.any("day"))
     out["peak_overload"] = worst.max("day")
