@@ -13,7 +13,8 @@ One day follows Flee 3.1's ``Ecosystem.evolve``:
 3. *Travel*, in agent order (``Person.finish_travel``): each agent on a road advances by its
    day's speed; an agent that reaches the end of its link and has moved less than its speed
    today may move on at once (``evolveMore``), with live counts, hop after hop.
-4. Camps as sinks, then the recent-travel average (``avoid_short_stints``).
+4. Camps as sinks. The recent-travel average (``avoid_short_stints``) is updated in
+   pass 1 for those who stay and in passes 2-3 for those who try to move.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import numpy as np
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 NO_ROUTE = -1
 NO_DECISION = -2
-STAY = -1
 
 # draw numbers (the "k" of the counter-based generator; 256 per agent and day)
 K_MOVE = 0
