@@ -10,7 +10,9 @@ Metrics (per scenario x member, then banded over members):
 - ``to_government``: people entering government-held areas (over front-line roads).
 - ``into_turkey``: people crossing the border into Turkey.
 - ``at_border_peak`` / ``at_border_end``: people at the places of the case's border zone
-  (crossings and the camps along the border), at the worst day / on the last day.
+  (crossings and the camps along the border), at the worst day / on the last day;
+  ``at_border_added``: the largest rise over day 0 (the zone's camps hold people before the
+  offensive starts).
 - ``first_overflow_day``: first day a camp cluster that started at or under its capacity
   holds more than it (NaN: never in that member).
 - ``peak_overload``: largest occupancy / capacity over days and camp clusters.
@@ -31,6 +33,7 @@ METRICS = {
     "into_turkey": ("people", "crossings into Turkey"),
     "at_border_peak": ("people", "people at the Turkish border (peak)"),
     "at_border_end": ("people", "people at the Turkish border (last day)"),
+    "at_border_added": ("people", "people at the Turkish border above day 0 (peak)"),
     "first_overflow_day": ("day", "first day a camp cluster goes over capacity"),
     "peak_overload": ("1", "peak camp overload (occupancy / capacity)"),
 }
@@ -50,6 +53,8 @@ def member_metrics(ds: xr.Dataset, border_zone: list[str]) -> xr.Dataset:
     out["at_border_peak"] = at_border.max("day")
     last = (ds["scenario_days"] - 1).clip(min=0)
     out["at_border_end"] = at_border.isel(day=last)
+    # the border zone's camps hold people before the offensive: the rise is the new pressure
+    out["at_border_added"] = (at_border - at_border.isel(day=0)).max("day")
     ratio = (occ / ds["capacity"]).where(camps)
     worst = ratio.max("place")  # (scenario, member, day)
     # clusters already over capacity on day 0 (UNHCR: some sites at 120 %) would make this
