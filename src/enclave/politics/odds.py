@@ -31,7 +31,6 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
 
 from enclave.errors import EnclaveInputError
 from enclave.politics.actors import Actors, idlib_actors
@@ -200,6 +199,8 @@ def odds_from_values(values: np.ndarray, bands: Bands, seed: int | None = None) 
     k = bands.index(values)
     m = np.bincount(k, minlength=len(bands.names))
     runs = len(values)
+    from scipy import stats  # here, not at import: scipy.stats costs ~0.5 s of start-up
+
     lo = stats.beta.ppf(0.05, m + 0.5, runs - m + 0.5)
     hi = stats.beta.ppf(0.95, m + 0.5, runs - m + 0.5)
     q = np.quantile(values, [0.05, 0.5, 0.95])
