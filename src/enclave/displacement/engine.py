@@ -298,6 +298,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
     deactivation = network.deactivation_probability.astype(np.float64)
     seed_key = np.uint64(seed % (1 << 64))
     agent_steps = 0
+    removed_so_far = 0
     has_routes = routes.links.shape[0] > 0
     # places whose route weights change with live counts (a route ends at a place with a
     # capacity); elsewhere the day's cumulative weights serve every draw
@@ -400,7 +401,8 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
         occupancy[day] = counts
         on_links[day] = on_roads
         removed[day] = gone
-        agent_steps += state.n - int(removed[: day + 1].sum())
+        removed_so_far += gone
+        agent_steps += state.n - removed_so_far  # agents alive today, camps included
         if progress is not None:
             progress(day)
     return SimResult(
