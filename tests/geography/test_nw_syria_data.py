@@ -214,7 +214,7 @@ def test_roads(places: list[dict[str, str]], roads: list[dict[str, str]]) -> Non
 @pytest.mark.parametrize(
     ("fname", "first", "last"),
     [
-        ("nw-syria-2019.csv", date(2018, 9, 1), date(2019, 8, 31)),
+        ("nw-syria-2019.csv", date(2019, 2, 1), date(2019, 8, 31)),
         ("nw-syria-2019-20.csv", date(2019, 12, 1), date(2020, 3, 6)),
     ],
 )
