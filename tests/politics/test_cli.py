@@ -43,7 +43,7 @@ def test_levers_give_before_and_after(cli_main, capsys):
 def test_human_output(cli_main, capsys):
     assert cli_main(["bargain", "--model", "mean", *FAST]) == 0
     out = capsys.readouterr().out
-    assert "Scenario odds" in out and "negotiated_deal" in out and "Forecast" in out
+    assert "Scenario odds" in out and "negotiated-deal" in out and "Forecast" in out
 
 
 def test_sweep_human(cli_main, capsys):

@@ -15,7 +15,7 @@ RUNS = 300
 
 def test_bands_and_spreads_come_from_data():
     b = load_bands()
-    assert b.names == ("full_offensive", "limited_offensive", "negotiated_deal", "stalemate")
+    assert b.names == ("full-offensive", "limited-offensive", "negotiated-deal", "stalemate")
     np.testing.assert_array_equal(b.lower, [0, 20, 40, 65])
     np.testing.assert_array_equal(b.upper, [20, 40, 65, 100])
     np.testing.assert_array_equal(b.index([0, 19.9, 20, 64.9, 65, 100]), [0, 0, 1, 2, 3, 3])

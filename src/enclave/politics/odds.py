@@ -6,7 +6,9 @@ an assumption with its reason), runs the model and takes its point forecast on t
 scale (:func:`enclave.politics.forecast.default_point`). The forecast distribution is binned
 into the scenario bands of ``data/idlib_scenario_bands.csv`` (kept in data, not code):
 0-20 full offensive, 20-40 limited offensive, 40-65 negotiated deal, 65-100 stalemate /
-rebels hold; a band is ``[lower, upper)``, the last one closed.
+rebels hold; a band is ``[lower, upper)``, the last one closed. The bands carry ``as_of``
+(2018-09-07) and ``horizon`` (2019-01-05): each scenario is the state of Idlib on the
+horizon, as it could be judged on ``as_of``.
 
 Draws (one ``numpy.random.Generator`` per call, from ``default_rng(seed)``; the same seed
 gives the same output)::
@@ -27,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -62,6 +65,8 @@ class Bands:
     upper: np.ndarray
     labels: tuple[str, ...]
     source: str
+    as_of: str | None = None
+    horizon: str | None = None
 
     @property
     def lo(self) -> float:
@@ -109,12 +114,28 @@ def load_bands(path: str | Path | None = None) -> Bands:
     lo, up = np.asarray(lower), np.asarray(upper)
     if np.any(up <= lo) or np.any(lo[1:] != up[:-1]):
         raise EnclaveInputError(source, None, "bands must be increasing and contiguous")
+    dates: dict[str, str | None] = {}
+    for key in ("as_of", "horizon"):
+        values = {(r.get(key) or "").strip() for r in rows}
+        if len(values) > 1:
+            raise EnclaveInputError(source, f"column {key}", f"differs between rows: {values}")
+        value = values.pop() if values else ""
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise EnclaveInputError(
+                    source, f"column {key}", f"not an ISO date (YYYY-MM-DD): {value!r}"
+                ) from None
+        dates[key] = value or None
     return Bands(
         names=tuple(r["scenario"] for r in rows),
         lower=lo,
         upper=up,
         labels=tuple(r.get("label", r["scenario"]) for r in rows),
         source=source,
+        as_of=dates["as_of"],
+        horizon=dates["horizon"],
     )
 
 
