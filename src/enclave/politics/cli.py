@@ -261,12 +261,28 @@ def bargain_command(
     bands: Annotated[
         Path | None, typer.Option(help="Scenario bands CSV (default: embedded Idlib bands).")
     ] = None,
-    denominator: Annotated[str, typer.Option(help="EUM (D1): global | dyad.")] = "global",
-    risk_exponent: Annotated[str, typer.Option(help="EUM (D2): evaluator | own.")] = "evaluator",
+    preset: Annotated[
+        str,
+        typer.Option(
+            help="EUM settings: forecast (least_move, capitulation on; invariant to the "
+            "scale's direction) | scholz2011 (the replication's code: EC-1994 figures)."
+        ),
+    ] = "forecast",
+    denominator: Annotated[
+        str | None, typer.Option(help="EUM (D1): global | dyad (overrides the preset).")
+    ] = None,
+    risk_exponent: Annotated[
+        str | None, typer.Option(help="EUM (D2): evaluator | own (overrides the preset).")
+    ] = None,
     compromise: Annotated[
-        str, typer.Option(help="EUM (D3): min_position | least_move.")
-    ] = "min_position",
-    q: Annotated[float, typer.Option(help="EUM status-quo probability Q.")] = 1.0,
+        str | None,
+        typer.Option(help="EUM (D3): least_move | min_position (overrides the preset)."),
+    ] = None,
+    capitulation: Annotated[
+        bool | None,
+        typer.Option("--capitulation/--no-capitulation", help="EUM capitulation offers."),
+    ] = None,
+    q: Annotated[float | None, typer.Option(help="EUM status-quo probability Q.")] = None,
 ) -> None:
     """Bargaining forecast and scenario odds (Idlib 2018 by default), with levers."""
     if actors_csv is None:
@@ -275,10 +291,15 @@ def bargain_command(
         actors = read_actors(
             actors_csv, salience_scale=salience_scale, capability_scale=capability_scale
         )
+    given = dict(
+        q=q,
+        denominator=denominator,
+        risk_exponent=risk_exponent,
+        compromise=compromise,
+        capitulation=capitulation,
+    )
     try:
-        options = EUMOptions(
-            q=q, denominator=denominator, risk_exponent=risk_exponent, compromise=compromise
-        )  # type: ignore[arg-type]
+        options = EUMOptions.preset(preset, **{k: v for k, v in given.items() if v is not None})
     except ValueError as err:
         raise EnclaveInputError(None, "EUM options", str(err)) from None
     doc = run_bargain(
