@@ -40,6 +40,7 @@ from enclave.politics.odds import (
     DEFAULT_SEED,
     INTERVAL_COVERS,
     Bands,
+    Bloc,
     OddsResult,
     band_sensitivity,
     draw_normals,
@@ -47,6 +48,7 @@ from enclave.politics.odds import (
     odds,
     without_own_spreads,
 )
+from enclave.politics.score import score_table
 
 __all__ = ["bargain_command", "run_bargain"]
 
@@ -123,6 +125,7 @@ def run_bargain(
     compare: bool = False,
     smp_runs: int = DEFAULT_SMP_RUNS,
     band_shift: float = 5.0,
+    blocs: list[Bloc] | None = None,
 ) -> dict[str, Any]:
     """Everything ``enclave bargain`` reports, as one JSON-ready document.
 
@@ -176,7 +179,14 @@ def run_bargain(
     }
     doc["question"]["bands"] = {"as_of": bands.as_of, "horizon": bands.horizon}
     common = dict(
-        model=model, runs=runs, seed=seed, rounds=rounds, bands=bands, options=options, point=point
+        model=model,
+        runs=runs,
+        seed=seed,
+        rounds=rounds,
+        bands=bands,
+        options=options,
+        point=point,
+        blocs=blocs,
     )
     z = draw_normals(actors, runs, np.random.default_rng(seed))
     after = odds(after_actors, z=z[:, :, keep], **common)  # type: ignore[arg-type]
@@ -191,6 +201,7 @@ def run_bargain(
         options=options,
         values=after.values,
         z=z[:, :, keep],
+        blocs=blocs,
     )
     if levers:
         before = odds(actors, z=z, **common)  # type: ignore[arg-type]
@@ -200,7 +211,7 @@ def run_bargain(
         doc["shift"] = tv(before.odds, after.odds)
         doc["effect"] = signed_effect(before.odds, after.odds)
     if compare:
-        doc.update(_compare_json(after_actors, runs, seed, rounds, bands, options, smp_runs))
+        doc.update(_compare_json(after_actors, runs, seed, rounds, bands, options, smp_runs, blocs))
     if do_sweep:
         base, ranked = sweep(
             after_actors,
@@ -211,6 +222,7 @@ def run_bargain(
             bands=bands,
             options=options,
             point=point,
+            blocs=blocs,
         )
         doc["sweep"] = [_sweep_row(r, base) for r in ranked]
     return doc
@@ -224,6 +236,7 @@ def _compare_json(
     bands: Bands,
     options: EUMOptions | None,
     smp_runs: int,
+    blocs: list[Bloc] | None,
 ) -> dict[str, Any]:
     """All four models on common random numbers, the ensemble, and the spreads' effect."""
     t0 = time.perf_counter()
@@ -235,6 +248,7 @@ def _compare_json(
         bands=bands,
         smp_runs=smp_runs,
         options=options,
+        blocs=blocs,
     )
     seconds = time.perf_counter() - t0
     models = {
@@ -417,6 +431,36 @@ def _print_human(doc: dict[str, Any], console: Console, top: int) -> None:
         console.print(sw)
 
 
+def _print_score(table: dict[str, Any], console: Console) -> None:
+    models = list(table["odds"])
+    t = Table(
+        title=f"Brier score by dated period (4 outcomes; uniform guess "
+        f"{table['uniform_guess']:.2f}; lower is better; runs: "
+        + ", ".join(f"{m} {n}" for m, n in table["runs"].items())
+        + ")"
+    )
+    t.add_column("period")
+    t.add_column("outcome")
+    for m in models:
+        t.add_column(
+            MODEL_LABELS.get(m, m).split(" (")[0] if m != "smp" else "smp-lite*", justify="right"
+        )
+    for r in table["periods"]:
+        mark = " (horizon)" if r["contains_horizon"] else ""
+        t.add_row(
+            f"{r['start']} - {r['end']}{mark}",
+            r["outcome"],
+            *(f"{r['brier'][m]:.2f}" for m in models),
+        )
+    console.print(t)
+    console.print(
+        "* smp-lite (not validated): shown, weight 0 in the ensemble. Ensemble: equal weights "
+        "over eum, median, mean, fixed beforehand. The forecast is for the horizon "
+        f"{table['horizon']}; the other periods show how the ranking depends on the period. "
+        f"({table['seconds']:.1f} s)"
+    )
+
+
 def bargain_command(
     actors_csv: Annotated[
         Path | None,
@@ -446,6 +490,22 @@ def bargain_command(
     smp_runs: Annotated[
         int, typer.Option(help="Runs for smp-lite in --compare (about 6-9 s per 1000).")
     ] = DEFAULT_SMP_RUNS,
+    score: Annotated[
+        bool,
+        typer.Option(
+            "--score",
+            help="Brier score of every model and the ensemble against the dated outcomes "
+            "(data/outcomes.csv), embedded Idlib table only.",
+        ),
+    ] = False,
+    uniform_spreads: Annotated[
+        bool,
+        typer.Option(
+            "--uniform-spreads",
+            help="One default spread for every actor and no bloc correlation (the settings "
+            "before per-actor spreads; with --preset scholz2011 this is the review's run).",
+        ),
+    ] = False,
     band_shift: Annotated[
         float, typer.Option(help="Band-edge sensitivity: move interior edges by ±this.")
     ] = 5.0,
@@ -512,6 +572,30 @@ def bargain_command(
         options = EUMOptions.preset(preset, **{k: v for k, v in given.items() if v is not None})
     except ValueError as err:
         raise EnclaveInputError(None, "EUM options", str(err)) from None
+    blocs: list[Bloc] | None = None
+    if uniform_spreads:
+        actors, blocs = without_own_spreads(actors), []
+    if score:
+        if actors_csv is not None:
+            raise EnclaveInputError(
+                actors_csv, "--score", "the dated outcomes are for the embedded Idlib table"
+            )
+        table = score_table(
+            actors,
+            runs=runs,
+            seed=seed,
+            smp_runs=smp_runs,
+            options=options,
+            blocs=blocs,
+            rounds=rounds,
+        )
+        if as_json:
+            sys.stdout.write(json.dumps(table) + "\n")
+        else:
+            _print_score(
+                table, Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160)
+            )
+        return
     doc = run_bargain(
         actors,
         model=model,
@@ -525,6 +609,7 @@ def bargain_command(
         compare=compare,
         smp_runs=smp_runs,
         band_shift=band_shift,
+        blocs=blocs,
         options=options,
         point=forecast_point,
         bands=load_bands(bands) if bands else None,

@@ -33,6 +33,7 @@ from enclave.politics.odds import (
     DEFAULT_RUNS,
     DEFAULT_SEED,
     Bands,
+    Bloc,
     draw_inputs,
     draw_normals,
     load_bands,
@@ -108,6 +109,7 @@ def explain(
     options: EUMOptions | None = None,
     values: np.ndarray | None = None,
     z: np.ndarray | None = None,
+    blocs: list[Bloc] | None = None,
 ) -> dict[str, Any]:
     """Why ``model`` forecasts what it does on ``actors`` (default: embedded Idlib 2018).
 
@@ -129,10 +131,17 @@ def explain(
         z = draw_normals(actors, runs, np.random.default_rng(seed))
     if values is None:
         values = odds(
-            actors, model, runs=runs, rounds=rounds, bands=bands, options=options, z=z
+            actors,
+            model,
+            runs=runs,
+            rounds=rounds,
+            bands=bands,
+            options=options,
+            z=z,
+            blocs=blocs,
         ).values
     v = np.asarray(values)
-    x, c, s = draw_inputs(actors, z, bounds=(bands.lo, bands.hi))
+    x, c, s = draw_inputs(actors, z, bounds=(bands.lo, bands.hi), blocs=blocs)
     med0 = weighted_median(x, c * s)
     edges = np.arange(bands.lo, bands.hi + 5.0, 5.0)
     hist, _ = np.histogram(v, bins=edges)
