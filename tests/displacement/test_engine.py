@@ -138,3 +138,23 @@ def test_camp_data_never_steer_agents(flee_data, tmp_path):
     second = run_flee(instance, validation, days=40, seed=2)
     assert np.array_equal(first.camp_sim, second.camp_sim)
     assert not np.array_equal(first.camp_data, second.camp_data)
+
+
+def test_exported_idlib_instance_spawns_people(tmp_path):
+    """``enclave export-flee full-offensive D`` writes conflict-driven spawning (pop_ratio);
+    ``enclave flee`` on D must spawn from the conflicts, as Flee does, not from D's (empty)
+    refugee table."""
+    import warnings
+
+    from enclave.displacement.flee_run import run_flee
+    from enclave.scenario import load
+    from enclave.scenario.flee_export import export_flee
+
+    export_flee(load(None), "full-offensive", tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = run_flee(
+            tmp_path / "input_csv", tmp_path / "source_data", tmp_path / "simsetting.yml", days=30
+        )
+    assert run.rules.conflict_driven_spawning
+    assert int(run.result.spawned[1:].sum()) > 10_000

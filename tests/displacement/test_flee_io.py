@@ -166,14 +166,46 @@ def test_bad_settings(tmp_path, text, where, problem):
     assert where in str(err.value) and problem in str(err.value)
 
 
-def test_shared_settings_warn_once_about_unhonoured_keys(flee_data):
+def test_shared_settings_read_without_a_warning(flee_data):
+    """sum_from_camps, capacity_scaling, empty_camps_on_day0 and the decay interval are
+    keys Flee 3.1 itself never acts on: no warning for them."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rules = read_settings(flee_data / "simsetting.yml")
-    assert len(caught) == 1
-    assert "sum_from_camps" in str(caught[0].message)
-    assert "capacity_scaling" in str(caught[0].message)
+    assert not caught, [str(w.message) for w in caught]
     assert rules.max_move_speed == 200.0 and rules.camp_weight == 2.0
     assert rules.start_on_foot and rules.avoid_short_stints
     assert rules.conflict_spawn_decay == (1.0, 1.0, 1.0, 0.5, 0.1)
     assert np.isclose(rules.conflict_weight, 1 / np.sqrt(10))
+
+
+def test_keys_flee_acts_on_warn_only_when_switched_on(tmp_path):
+    path = tmp_path / "simsetting.yml"
+    path.write_text("move_rules:\n  stay_close_to_home: False\n  home_distance_power: 0.7\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_settings(path)
+    assert not caught
+    path.write_text("move_rules:\n  stay_close_to_home: True\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_settings(path)
+    assert len(caught) == 1 and "stay_close_to_home" in str(caught[0].message)
+
+
+def test_use_v1_rules_wins_whatever_the_key_order(tmp_path):
+    """Flee 3.1 applies the v1 preset after reading every key (ReadFromYML)."""
+    path = tmp_path / "simsetting.yml"
+    path.write_text("move_rules:\n  use_v1_rules: True\n  max_move_speed: 360\n  camp_weight: 1\n")
+    rules = read_settings(path)
+    assert rules.max_move_speed == 200.0 and rules.camp_weight == 2.0
+    assert rules.conflict_weight == 0.25 and not rules.start_on_foot
+
+
+def test_displaced_per_conflict_day_is_an_integer_outside_pop_ratio(tmp_path):
+    path = tmp_path / "simsetting.yml"
+    path.write_text(
+        "spawn_rules:\n  conflict_driven_spawning:\n    spawn_mode: constant\n"
+        "    displaced_per_conflict_day: 10.7\n"
+    )
+    assert read_settings(path).displaced_per_conflict_day == 10.0
