@@ -50,3 +50,38 @@ def test_conflict_driven_spawning_replaces_the_refugee_table(tmp_path):
     ours = _enclave(inst, val, st, days)
     assert list(flee.agents) == [100 * (d + 1) for d in range(days)]
     assert list(ours.result.agents_alive) == list(flee.agents)
+
+
+BORDER_PLACES = [
+    ("Alpha", "Home", "conflict_zone", 10000),
+    ("Mark", "Abroad", "marker", 0),
+    ("Kamp", "Abroad", "camp", 0),
+]
+BORDER_ROUTES = [("Alpha", "Mark", 500), ("Mark", "Kamp", 50)]
+BORDER_SETTINGS = QUIET + "move_rules:\n  max_move_speed: 200.0\n  conflict_movechance: 1.0\n"
+
+
+def test_agent_sent_back_from_a_closed_border_drops_the_rest_of_its_route(tmp_path):
+    """100 agents set off on day 1 from Alpha along Alpha->Mark (500 km) towards Kamp; the
+    border closes on day 2 while they are on the road, so on arrival they are sent back to
+    Alpha. In Flee their route's rest (Kamp) does not start at Alpha: the next move attempt
+    drops it, and with the border closed nobody leaves Alpha again. (Before the fix Enclave
+    took Mark->Kamp from Alpha and put all 100 in the camp.)"""
+    days = 8
+    inst, val, st = write_instance(
+        tmp_path,
+        BORDER_PLACES,
+        BORDER_ROUTES,
+        BORDER_SETTINGS,
+        days,
+        refugees=[(0, 0), (1, 100), (days, 100)],
+        closures=[("country", "Home", "Abroad", 2, 100)],
+    )
+    flee = flee_run(inst, val, st, days=days, seed=3, record_places=True)
+    ours = _enclave(inst, val, st, days)
+    names = list(ours.instance.network.names)
+    alpha, kamp = names.index("Alpha"), names.index("Kamp")
+    assert flee.occupancy[-1, flee.places.index("Alpha")] == 100
+    assert flee.occupancy[-1, flee.places.index("Kamp")] == 0
+    assert ours.result.occupancy[-1, alpha] == 100
+    assert ours.result.occupancy[-1, kamp] == 0
