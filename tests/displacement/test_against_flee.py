@@ -85,3 +85,32 @@ def test_agent_sent_back_from_a_closed_border_drops_the_rest_of_its_route(tmp_pa
     assert flee.occupancy[-1, flee.places.index("Kamp")] == 0
     assert ours.result.occupancy[-1, alpha] == 100
     assert ours.result.occupancy[-1, kamp] == 0
+
+
+@pytest.mark.parametrize("name1", ["Alpha", "A"])
+def test_link_closure_under_flee_compat_is_flee_31(tmp_path, name1):
+    """Flee 3.1 compares place names by identity when it closes a link: with names of
+    several characters it closes nothing, with a one-character name1 it closes
+    name2->name1 only. ``flee_compat`` does the same; by default Enclave closes the road
+    both ways, as Flee's close_link(twoway=True) intends (a listed difference)."""
+    days = 4
+    places = [(name1, "Home", "conflict_zone", 10000), ("Kamp", "Home", "camp", 0)]
+    inst, val, st = write_instance(
+        tmp_path,
+        places,
+        [(name1, "Kamp", 100)],
+        BORDER_SETTINGS,
+        days,
+        refugees=[(0, 0), (1, 100), (days, 100)],
+        closures=[("link", name1, "Kamp", 0, 100)],
+    )
+    flee = flee_run(inst, val, st, days=days, seed=3, record_places=True)
+    compat = _enclave(inst, val, st, days, flee_compat=True)
+    default = _enclave(inst, val, st, days)
+    kamp = list(compat.instance.network.names).index("Kamp")
+    flee_kamp = flee.occupancy[-1, flee.places.index("Kamp")]
+    assert flee_kamp == 100  # the forward link stays open in Flee 3.1 either way
+    assert compat.result.occupancy[-1, kamp] == flee_kamp
+    assert default.result.occupancy[-1, kamp] == 0
+    back = compat.instance.network.link_index("Kamp", name1)[0]
+    assert (compat.instance.link_capacity[:, back] == 0).all() == (len(name1) == 1)

@@ -62,8 +62,26 @@ def test_closures_country_location_and_link(tmp_path):
     assert fixed[:, b_to_a].tolist() == [-1, 0, 0, -1]
     p0p1, p1p0 = net.link_index("p0", "p1")[0], net.link_index("p1", "p0")[0]
     assert fixed[:, p0p1].tolist() == [0, 0, -1, -1]
-    assert compat[:, p0p1].tolist() == [-1, -1, -1, -1]  # Flee 3.1 closes only name2->name1
-    assert compat[:, p1p0].tolist() == [0, 0, -1, -1]
+    # Flee 3.1 compares names by identity: a link closure of multi-character names
+    # closes nothing
+    assert compat[:, p0p1].tolist() == [-1, -1, -1, -1]
+    assert compat[:, p1p0].tolist() == [-1, -1, -1, -1]
+    assert compat[:, a_to_b].tolist() == [-1, 0, 0, -1]
+
+
+def test_closures_follow_flee_events_day_by_day(tmp_path):
+    """Start before day 0 never closes; of two overlapping closures the first reopening
+    wins (Flee's enact_border_closures acts on the start and end days only)."""
+    net = line_network([0, 0, 0], [10.0, 10.0], countries=["A", "A", "B"])
+    path = tmp_path / "closures.csv"
+    path.write_text(
+        "#type,n1,n2,start,end\ncountry,A,B,-1,3\nlocation,p0,,1,3\nlocation,p0,,2,5\n"
+    )
+    cap = read_closures(path, net, 6)
+    a_to_b = net.link_index("p1", "p2")[0]
+    p0p1 = net.link_index("p0", "p1")[0]
+    assert cap[:, a_to_b].tolist() == [-1] * 6
+    assert cap[:, p0p1].tolist() == [-1, 0, 0, -1, -1, -1]
 
 
 def _copy(flee_data: Path, tmp_path: Path) -> Path:
