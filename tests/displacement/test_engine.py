@@ -158,3 +158,20 @@ def test_exported_idlib_instance_spawns_people(tmp_path):
         )
     assert run.rules.conflict_driven_spawning
     assert int(run.result.spawned[1:].sum()) > 10_000
+
+
+def test_new_agents_are_mixed_not_grouped_by_origin():
+    """Flee draws each new agent's place in turn, so a cohort is interleaved; Enclave's
+    agents act in stored order, so grouping would let low-index origins reach nearly full
+    camps first."""
+    from enclave.displacement.engine import AgentState
+
+    state = AgentState.empty(10)
+    state.add(np.array([500, 500]), np.random.default_rng(1))
+    places = state.arrays["place"][: state.n]
+    assert (places == 0).sum() == 500
+    first_half = places[:500]
+    assert 200 < (first_half == 0).sum() < 300  # grouped would be 500
+    grouped = AgentState.empty(10)
+    grouped.add(np.array([2, 3]))
+    assert grouped.arrays["place"][:5].tolist() == [0, 0, 1, 1, 1]

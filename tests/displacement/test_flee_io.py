@@ -74,9 +74,7 @@ def test_closures_follow_flee_events_day_by_day(tmp_path):
     wins (Flee's enact_border_closures acts on the start and end days only)."""
     net = line_network([0, 0, 0], [10.0, 10.0], countries=["A", "A", "B"])
     path = tmp_path / "closures.csv"
-    path.write_text(
-        "#type,n1,n2,start,end\ncountry,A,B,-1,3\nlocation,p0,,1,3\nlocation,p0,,2,5\n"
-    )
+    path.write_text("#type,n1,n2,start,end\ncountry,A,B,-1,3\nlocation,p0,,1,3\nlocation,p0,,2,5\n")
     cap = read_closures(path, net, 6)
     a_to_b = net.link_index("p1", "p2")[0]
     p0p1 = net.link_index("p0", "p1")[0]

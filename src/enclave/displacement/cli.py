@@ -44,7 +44,9 @@ def flee_command(
         None, "--example", help="Run a bundled instance instead: mali."
     ),
     flee_compat: bool = typer.Option(
-        False, "--flee-compat", help="'link' closures close nothing (one-letter names: name2->name1), as Flee 3.1.",
+        False,
+        "--flee-compat",
+        help="'link' closures close nothing (one-letter name1: name2->name1), as Flee 3.1.",
     ),
     threads: Optional[int] = typer.Option(None, "--threads", min=1),  # noqa: UP045
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
