@@ -225,3 +225,16 @@ def test_displaced_per_conflict_day_is_an_integer_outside_pop_ratio(tmp_path):
         "    displaced_per_conflict_day: 10.7\n"
     )
     assert read_settings(path).displaced_per_conflict_day == 10.0
+
+
+def test_walk_probability_is_warned_not_dropped(flee_data, tmp_path):
+    folder = _copy(flee_data, tmp_path)
+    routes = folder / "routes.csv"
+    lines = routes.read_text().splitlines()
+    lines[0] = lines[0].rstrip() + ",walk_probability"
+    lines[1:] = [line.rstrip() + (",0.5" if i == 0 else ",0") for i, line in enumerate(lines[1:])]
+    routes.write_text("\n".join(lines) + "\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_instance(folder, days=5)
+    assert any("walk_probability" in str(w.message) for w in caught)

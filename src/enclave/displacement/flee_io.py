@@ -175,6 +175,7 @@ def read_routes(path: Path, names: list[str]) -> list[tuple[int, int, float, flo
     index = {n: i for i, n in enumerate(names)}
     header: list[str] = ["name1", "name2", "distance", "forced_redirection"]
     roads = []
+    walking: list[int] = []
     for line, row in _rows(path):
         if _is_comment(row):
             if row and row[0].lstrip().startswith("#") and len(row) > 4:
@@ -196,7 +197,17 @@ def read_routes(path: Path, names: list[str]) -> list[tuple[int, int, float, flo
         extras = dict(zip(header[4:], row[4:]))
         speed_text = extras.get("max_move_speed", "").strip()
         speed = _number(path, line, "max_move_speed", speed_text) if speed_text else np.nan
+        walk_text = extras.get("walk_probability", "").strip()
+        if walk_text and _number(path, line, "walk_probability", walk_text) > 0:
+            walking.append(line)
         roads.append((index[a], index[b], km, speed))
+    if walking:  # Flee 3.1's finish_travel: with this probability a day is at walking speed
+        warn_input(
+            path,
+            f"line {walking[0]}" + (f" and {len(walking) - 1} more" if len(walking) > 1 else ""),
+            "walk_probability is not honoured by Enclave: travellers on these links move at "
+            "the link's speed every day",
+        )
     return roads
 
 
