@@ -12,7 +12,7 @@ Politics). Uncertainty and odds: :mod:`.odds`; levers and the sweep: :mod:`.leve
 For the chain (``weights: politics`` in a case file)::
 
     from enclave.politics import scenario_odds
-    scenario_odds()  # {"full_offensive": p, "limited_offensive": p, ...} for Idlib 2018
+    scenario_odds()  # {"full-offensive": p, "limited-offensive": p, ...} for Idlib 2018
 """
 
 from enclave.politics.actors import Actors, idlib_actors, parse_actors, read_actors

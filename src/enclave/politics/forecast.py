@@ -109,6 +109,7 @@ def forecast(
         pos = res.positions[0][:, :, None]
         med, mean = res.median[0][:, None], res.mean[0][:, None]
         extra["risk"] = res.risk[0]
+        extra["mover_of"], extra["offer"] = res.mover_of[0], res.offer[0]
     else:
         res = run_smp(x, c, s, rounds)
         pos, med, mean = res.positions, res.median, res.mean
