@@ -314,12 +314,20 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
         [ends_capped[routes.offsets[p] : routes.offsets[p + 1]].any() for p in range(n_places)],
         dtype=np.bool_,
     )
+    was_in_conflict = np.zeros(n_places, dtype=np.bool_)
     for day in range(days):
         conflict = drivers.conflict[day].astype(np.float64)
         onset = drivers.conflict_onset[day].astype(np.int64)
         score, chance, is_town, spawn_weight = daily_place_values(
             network, places, rules, day, conflict, onset, pop
         )
+        in_conflict = conflict > 0
+        if rules.conflict_spawn_decay and day > 0 and (in_conflict == was_in_conflict).all():
+            # Flee spawns with the weights last refreshed on the previous day (its decay),
+            # unless a conflict zone was added or removed today (which refreshes them)
+            lagged = conflict_decay(rules, day - 1, conflict, onset)
+            spawn_weight = np.where(in_conflict, pop * conflict * lagged, 0.0)
+        was_in_conflict = in_conflict
         new, lost = spawn_counts(rules, drivers, day, conflict, spawn_weight, pop, rng)
         if rules.take_from_population:
             pop -= np.where(conflict > 0, new, 0)
