@@ -216,8 +216,9 @@ def _case_decay():
     )
     conflict = {"Alpha": [1.0] * (days + 1), "Zweite": [0.0] * 4 + [1.0] * (days - 3)}
     keys = [(d, "new Zweite") for d in (10, 28, 29, 30, 31, 33, 34, 35, 36, 39)]
+    refugees = [(d, 100 * d) for d in range(days + 1)]
     return dict(places=places, routes=routes, settings=settings, days=days,
-                refugees=[(d, 100 * d) for d in range(days + 1)], conflict=conflict), keys  # fmt: skip
+                refugees=refugees, conflict=conflict), keys  # fmt: skip
 
 
 def _tiny_case(extra: str):
