@@ -294,8 +294,6 @@ def case_samples(request, tmp_path_factory):
 def test_interacting_cases_match_flee(case_samples):
     name, keys, flee_runs, ours = case_samples
     rows, bad = _compare(flee_runs, ours, keys)
-    assert not bad, f"{name}: Enclave differs from Flee 3.1 by more than 3 SE:\n" + "\n".join(
-        rows
-    )
+    assert not bad, f"{name}: Enclave differs from Flee 3.1 by more than 3 SE:\n" + "\n".join(rows)
     # guard for the test itself: each case moves (or spawns) a fair number of agents
     assert max(np.mean([s[k] for s in flee_runs]) for k in keys) > 20
