@@ -18,7 +18,7 @@ import numpy as np
 
 from enclave.displacement.api import Drivers, SimResult
 from enclave.displacement.engine import simulate
-from enclave.displacement.flee_io import FleeInstance, day_dates, read_instance
+from enclave.displacement.flee_io import FleeInstance, day_dates, read_instance, read_period
 from enclave.displacement.rules import MoveRules
 from enclave.displacement.settings import read_settings
 from enclave.displacement.validation import ValidationData, read_validation, refugee_spawning
@@ -95,6 +95,7 @@ def run_flee(
         days,
         Path(instance_dir) / "registration_corrections.csv",
         rules.hasten,
+        note_late_corrections=days < read_period(Path(instance_dir))[1],
     )
     names = instance.network.names
     camp_names = [names[c] for c in instance.camps]
