@@ -149,11 +149,13 @@ def out_csv_lines(run: FleeRun) -> list[str]:
         sim, data = run.camp_sim[day], run.camp_data[day]
         cells = [str(day), when]
         for s, d in zip(sim, data):
-            error = abs(s / d - 1.0) if d >= 0.00001 else 0.0
+            # flee.postprocessing.analysis.rel_error / abs_error round to 4 digits
+            error = round(abs(s / d - 1.0), 4) if d >= 0.00001 else 0.0
             cells += [str(int(s)), str(int(d)), repr(float(error))]
         raw = int(run.raw_total[day])
         if raw > 0:
-            total_error = float(np.abs(sim - data).sum()) / float(raw)
+            abs_errors = [round(abs(float(s) - float(d)), 4) for s, d in zip(sim, data)]
+            total_error = float(np.sum(abs_errors)) / float(raw)
             cells += [
                 repr(total_error),
                 str(int(data.sum())),
@@ -163,7 +165,7 @@ def out_csv_lines(run: FleeRun) -> list[str]:
                 str(int(run.debt[day])),
             ]
         else:
-            cells += ["0.0", "0", str(int(alive[day])), "0", str(int(sim.sum())), "0"]
+            cells += ["0", "0", "0", "0", "0", "0"]  # the v3.1 run script's row when raw = 0
         lines.append(",".join(cells))
     return lines
 
