@@ -88,6 +88,7 @@ def run_flee(
 ) -> FleeRun:
     rules = read_settings(settings)
     instance = read_instance(instance_dir, days, rules.hasten, flee_compat)
+    _warn_auto_camps(instance, rules, settings)
     days = instance.length
     validation = read_validation(
         validation_dir,
@@ -191,3 +192,23 @@ def write_outputs(run: FleeRun, out_dir: str | Path) -> tuple[Path, Path]:
     atomic_write(out_csv, "\n".join(out_csv_lines(run)) + "\n")
     atomic_write(summary, json.dumps(run.summary(), indent=2) + "\n")
     return out_csv, summary
+
+
+def _warn_auto_camps(instance: FleeInstance, rules: MoveRules, settings) -> None:
+    """Flee's Location() makes any non-camp whose type's move chance is below 0.005 a camp
+    (camp weight, full-camp check, out.csv columns); Enclave does not: say so."""
+    from enclave.displacement.network import PlaceKind
+
+    kinds = instance.network.kind
+    low = []
+    if rules.default_movechance < 0.005:
+        low += [n for n, k in zip(instance.network.names, kinds) if k == PlaceKind.TOWN]
+    if rules.conflict_movechance < 0.005:
+        low += [n for n, k in zip(instance.network.names, kinds) if k == PlaceKind.CONFLICT_ZONE]
+    if low:
+        warn_input(
+            settings,
+            None,
+            f"Flee 3.1 turns places whose move chance is below 0.005 into camps ({len(low)}: "
+            f"{', '.join(low[:3])}{', ...' if len(low) > 3 else ''}); Enclave keeps their type",
+        )
