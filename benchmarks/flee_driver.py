@@ -282,7 +282,7 @@ def run_flee(
                     f"{n_agents},{refugees_raw},{in_camps},{refugee_debt}"
                 )
             else:
-                out += f",0.0,0,{n_agents},0,{in_camps},0"
+                out += ",0,0,0,0,0,0"  # v3.1 runscripts/run.py
             rows.append(out)
             if record_places:
                 for p, loc in enumerate(e.locations):

@@ -114,3 +114,25 @@ def test_link_closure_under_flee_compat_is_flee_31(tmp_path, name1):
     assert default.result.occupancy[-1, kamp] == 0
     back = compat.instance.network.link_index("Kamp", name1)[0]
     assert (compat.instance.link_capacity[:, back] == 0).all() == (len(name1) == 1)
+
+
+def test_out_csv_is_flee_31s_on_a_deterministic_run(tmp_path):
+    """On a run whose outcome no draw changes (the closed-border case), Enclave's out.csv
+    equals the one the v3.1 run script writes, byte for byte (rounding included)."""
+    from enclave.displacement.flee_run import out_csv_lines
+
+    days = 8
+    inst, val, st = write_instance(
+        tmp_path,
+        BORDER_PLACES,
+        BORDER_ROUTES,
+        BORDER_SETTINGS,
+        days,
+        refugees=[(0, 0), (1, 100), (days, 100)],
+        closures=[("country", "Home", "Abroad", 2, 100)],
+    )
+    (val / "kamp.csv").write_text("Date,count\n2020-01-01,0\n2020-01-04,3\n2020-01-09,7\n")
+    flee_run(inst, val, st, days=days, seed=3, out_csv=tmp_path / "flee.csv")
+    ours = _enclave(inst, val, st, days)
+    flee_lines = (tmp_path / "flee.csv").read_text().splitlines()
+    assert out_csv_lines(ours) == flee_lines

@@ -238,3 +238,32 @@ def test_walk_probability_is_warned_not_dropped(flee_data, tmp_path):
         warnings.simplefilter("always")
         read_instance(folder, days=5)
     assert any("walk_probability" in str(w.message) for w in caught)
+
+
+def test_bundled_mali_example_reads_without_a_warning():
+    """``enclave flee --example mali`` on a clean run prints no warning: every input of
+    the bundled instance is read as Flee reads it."""
+    from enclave.displacement.cli import example_paths
+    from enclave.displacement.flee_io import read_period
+    from enclave.displacement.validation import read_validation
+
+    instance, validation, settings = example_paths("mali")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rules = read_settings(settings)
+        inst = read_instance(instance)
+        read_validation(
+            validation,
+            inst.start_date,
+            inst.length,
+            Path(instance) / "registration_corrections.csv",
+            rules.hasten,
+            note_late_corrections=inst.length < read_period(Path(instance))[1],
+        )
+
+
+def test_short_conflicts_file_suggests_the_days_flee_can_run(flee_data, tmp_path):
+    folder = _copy(flee_data, tmp_path)
+    with pytest.raises(EnclaveInputError) as err:
+        read_instance(folder, days=5000)
+    assert "--days" in str(err.value)

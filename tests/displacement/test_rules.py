@@ -225,3 +225,15 @@ def test_initial_departures_count_each_day0_agent_once():
     assert run.initial_departures[:, 0].tolist() == [300, 0, 0, 0]
     assert run.initial_departures[:, 1:].sum() == 0
     assert run.link_entries.sum() > 300  # they did move again
+
+
+def test_conflict_ending_at_a_camp_leaves_a_town_with_the_default_move_chance():
+    """Flee's remove_conflict_zone sets the default move chance and town=True whatever the
+    place's type: camp residents leave at 0.3 a day after the conflict there ends."""
+    net = line_network([CAMP, TOWN], [1000.0])
+    d = drivers(net, 3, conflict_places=(), initial=[N, 0])
+    d.conflict[0, 0] = 1.0  # conflict at the camp on day 0 only
+    rules = MoveRules(camp_movechance=0.0, default_movechance=0.3, conflict_movechance=0.0)
+    run = simulate(net, d, rules, 1)
+    left = N - run.occupancy[1, 0]
+    assert within(left, 0.3, N)

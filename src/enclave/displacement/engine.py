@@ -110,7 +110,14 @@ def conflict_decay(rules: MoveRules, day: int, conflict: np.ndarray, onset: np.n
 
 
 def daily_place_values(
-    network: Network, places: PlaceRules, rules: MoveRules, day: int, conflict, onset, pop
+    network: Network,
+    places: PlaceRules,
+    rules: MoveRules,
+    day: int,
+    conflict,
+    onset,
+    pop,
+    ended: np.ndarray | None = None,
 ):
     """Score, move chance, town flag and spawn weight of every place on ``day``.
 
@@ -131,12 +138,17 @@ def daily_place_values(
     chance[places.is_idp_camp] = rules.idpcamp_movechance
     override = network.movechance_override
     chance = np.where(np.isnan(override), chance, override)
+    if ended is not None:
+        # Flee's remove_conflict_zone: default move chance and a town, whatever the type
+        chance[ended] = rules.default_movechance
     chance[in_conflict] = rules.conflict_movechance
     if rules.movechance_pop_scale_factor != 0.0:
         size = np.maximum(pop, network.capacity).astype(np.float64)
         chance = chance * (size / rules.movechance_pop_base) ** rules.movechance_pop_scale_factor
     spawn_weight = np.where(in_conflict, pop * conflict * decay, 0.0)
     is_town = places.town_like & ~in_conflict
+    if ended is not None:
+        is_town = is_town | ended
     return score, np.clip(chance, 0.0, 1.0), is_town, spawn_weight
 
 
@@ -314,12 +326,22 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
         [ends_capped[routes.offsets[p] : routes.offsets[p + 1]].any() for p in range(n_places)],
         dtype=np.bool_,
     )
+    was_in_conflict = np.zeros(n_places, dtype=np.bool_)
+    ended = np.zeros(n_places, dtype=np.bool_)  # conflict zones whose conflict has ended
     for day in range(days):
         conflict = drivers.conflict[day].astype(np.float64)
         onset = drivers.conflict_onset[day].astype(np.int64)
+        in_conflict = conflict > 0
+        ended = (ended | (was_in_conflict & ~in_conflict)) & ~in_conflict
         score, chance, is_town, spawn_weight = daily_place_values(
-            network, places, rules, day, conflict, onset, pop
+            network, places, rules, day, conflict, onset, pop, ended
         )
+        if rules.conflict_spawn_decay and day > 0 and (in_conflict == was_in_conflict).all():
+            # Flee spawns with the weights last refreshed on the previous day (its decay),
+            # unless a conflict zone was added or removed today (which refreshes them)
+            lagged = conflict_decay(rules, day - 1, conflict, onset)
+            spawn_weight = np.where(in_conflict, pop * conflict * lagged, 0.0)
+        was_in_conflict = in_conflict
         new, lost = spawn_counts(rules, drivers, day, conflict, spawn_weight, pop, rng)
         if rules.take_from_population:
             pop -= np.where(conflict > 0, new, 0)

@@ -253,7 +253,10 @@ def read_conflicts(
     data = np.array(table, dtype=np.float64).reshape(len(table), len(named))
     if len(data) < days:
         raise EnclaveInputError(
-            path, None, f"has {len(data)} days of conflict data, the run needs {days}"
+            path,
+            None,
+            f"has {len(data)} days of conflict data, the run needs {days} "
+            f"(Flee stops at day {len(data)} too): run with --days {len(data)}",
         )
     for j, name in enumerate(named):
         if name not in index:
