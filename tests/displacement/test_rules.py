@@ -190,7 +190,10 @@ def test_conflict_driven_spawning(mode, rate, expected):
     assert run.spawned.tolist() == [expected[0]] * 2
 
 
-def test_take_from_population_caps_spawning():
+def test_take_from_population_caps_spawning_where_flee_stops():
+    """Enclave's extension, not Flee's rule: Flee 3.1's addAgent asserts and stops the run
+    when a conflict zone has no people left; Enclave spawns what is left and counts the
+    rest as unplaced (listed in the README)."""
     net = line_network([CONFLICT, CAMP], [1000.0], population=[50, 0])
     rules = MoveRules(
         conflict_driven_spawning=True, displaced_per_conflict_day=30, take_from_population=True
@@ -200,7 +203,11 @@ def test_take_from_population_caps_spawning():
     assert run.unplaced.tolist() == [0, 10, 30]
 
 
-def test_camps_as_sinks_remove_agents():
+def test_camps_as_sinks_remove_agents_an_extension():
+    """Enclave's extension, not Flee's rule: Flee 3.1 sets a deactivated agent's location
+    to None but leaves the camp's count as it was (and a deactivation_probability read
+    from a CSV is a string there, which fails); Enclave removes the agent from the count.
+    On the Flee-instance path the probability is always 0 (listed in the README)."""
     net = line_network([TOWN, CAMP], [10.0])
     net = net.__class__(**{**net.__dict__, "deactivation_probability": np.array([0.0, 0.5])})
     rules = MoveRules(camps_are_sinks=True, camp_movechance=0.0)

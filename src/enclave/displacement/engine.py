@@ -51,8 +51,13 @@ class AgentState:
     def capacity(self) -> int:
         return len(self.arrays["place"])
 
-    def add(self, per_place: np.ndarray) -> None:
-        """Append ``per_place[p]`` new agents at each place p, in place order."""
+    def add(self, per_place: np.ndarray, rng: np.random.Generator | None = None) -> None:
+        """Append ``per_place[p]`` new agents at each place p.
+
+        In place order, or mixed by ``rng`` (Flee's refugee-table spawning draws each
+        agent's place in turn, so a day's cohort is interleaved; agents act in stored order,
+        and near a full camp the order decides who gets in).
+        """
         new = int(per_place.sum())
         if new == 0:
             return
@@ -65,6 +70,8 @@ class AgentState:
                     bigger[self.n :] = -1
                 self.arrays[name] = bigger
         places = np.repeat(np.arange(len(per_place), dtype=np.int32), per_place)
+        if rng is not None:
+            rng.shuffle(places)
         self.arrays["place"][self.n : self.n + new] = places
         self.n += new
 
@@ -316,7 +323,9 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
         new, lost = spawn_counts(rules, drivers, day, conflict, spawn_weight, pop, rng)
         if rules.take_from_population:
             pop -= np.where(conflict > 0, new, 0)
-        state.add(new)
+        # table mode: Flee picks each new agent's place in turn (mixed); conflict-driven
+        # mode: Flee adds them place after place (grouped), as day-0 camp stocks
+        state.add(new, rng if drivers.new_displaced is not None else None)
         counts += new
         spawned[day] += int(new.sum())
         unplaced[day] = lost

@@ -108,7 +108,14 @@ def run_flee(
         data[:, j] = series.daily(days)
         if rules.insert_day0:
             initial[c] = series.at(0)
-    new, raw, debt = refugee_spawning(validation.total, days, rules.insert_day0)
+    if rules.conflict_driven_spawning:
+        # Flee's spawn_daily_displaced checks this first: the conflicts spawn, not the
+        # refugee table (whose raw total and debt then stay 0, as in Flee's out.csv)
+        new = None
+        raw = np.zeros(days, dtype=np.int64)
+        debt = np.zeros(days, dtype=np.int64)
+    else:
+        new, raw, debt = refugee_spawning(validation.total, days, rules.insert_day0)
     drivers = Drivers(
         conflict=instance.conflict,
         conflict_onset=instance.conflict_onset,
