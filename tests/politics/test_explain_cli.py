@@ -131,3 +131,13 @@ def test_ensemble_weights_fixed_and_smp_unweighted():
     assert ensemble_odds(per) == {"a": 0.5, "b": 0.5}
     cmp = compare_models(runs=50, seed=1, smp_runs=0)
     assert set(cmp.models) == {"eum", "median", "mean"}
+
+
+def test_baseline_with_another_forecast_is_refused(cli_main, capsys):
+    """--model mean --forecast final_median used to return the median's odds silently."""
+    _one_line_exit_2(
+        cli_main,
+        capsys,
+        ["bargain", "--model", "mean", "--forecast", "final_median", *FAST],
+        "one forecast",
+    )

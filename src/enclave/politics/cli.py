@@ -149,7 +149,13 @@ def run_bargain(
     after_actors, keep = apply_levers(actors, levers, bounds)
     point = point or default_point(model)
     if point not in POINTS:
-        raise EnclaveInputError(None, "--forecast", f"unknown forecast {point!r} ({POINTS})")
+        raise EnclaveInputError(
+            None, "--forecast", f"unknown forecast {point!r} (one of {', '.join(POINTS)})"
+        )
+    if model in ("mean", "median") and point != model:
+        raise EnclaveInputError(
+            None, "--forecast", f"model {model} has one forecast, {model}; got {point!r}"
+        )
     traj = forecast(after_actors, model, rounds, options=options, point=point)
     doc: dict[str, Any] = {
         "model": model,
