@@ -122,6 +122,8 @@ def test_compare_all_models_and_ensemble(cli_main, capsys):
         mean3 = np.mean([doc["models"][m]["scenario_odds"][k] for m in ("eum", "median", "mean")])
         assert p == pytest.approx(mean3)
     assert "uniform_no_bloc" in doc["political_uncertainty"]
+    for d in ("-5", "+5"):
+        assert sum(doc["ensemble"]["band_shift"][d].values()) == pytest.approx(1.0)
 
 
 def test_ensemble_weights_fixed_and_smp_unweighted():

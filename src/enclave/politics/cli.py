@@ -21,7 +21,12 @@ from rich.table import Table
 
 from enclave.errors import EnclaveInputError
 from enclave.politics.actors import EMBEDDED_IDLIB, Actors, idlib_actors, read_actors
-from enclave.politics.ensemble import DEFAULT_SMP_RUNS, MODEL_LABELS, compare_models
+from enclave.politics.ensemble import (
+    DEFAULT_SMP_RUNS,
+    MODEL_LABELS,
+    compare_models,
+    ensemble_odds,
+)
 from enclave.politics.eum import EUMOptions
 from enclave.politics.explain import explain, moves, pivotal
 from enclave.politics.forecast import MODELS, POINTS, Trajectory, default_point, forecast
@@ -276,10 +281,15 @@ def _compare_json(
         options=options,
         blocs=[],
     )
+    shifted = {m: band_sensitivity(r.values, bands, 5.0) for m, r in cmp.models.items()}
+    ens_shift = {
+        d: ensemble_odds({m: shifted[m][d] for m in shifted}, cmp.weights) for d in ("-5", "+5")
+    }
     return {
         "models": models,
         "ensemble": {
             "scenario_odds": cmp.ensemble,
+            "band_shift": {"delta": 5.0, **ens_shift},
             "weights": cmp.weights,
             "note": "equal weights over the validated models, fixed beforehand; smp-lite has "
             "weight 0 (not validated)",
@@ -413,6 +423,9 @@ def _print_human(doc: dict[str, Any], console: Console, top: int) -> None:
             )
         ens = doc["ensemble"]["scenario_odds"]
         mt.add_row("[bold]ensemble[/bold]", "", "", *(f"{ens[k]:.3f}" for k in bands))
+        for d in ("-5", "+5"):
+            sh = doc["ensemble"]["band_shift"][d]
+            mt.add_row(f"ensemble, band edges {d}", "", "", *(f"{sh[k]:.3f}" for k in bands))
         flat = doc["political_uncertainty"]["uniform_no_bloc"]
         mt.add_row("ensemble, one spread, no bloc", "", "", *(f"{flat[k]:.3f}" for k in bands))
         console.print(mt)
