@@ -507,7 +507,7 @@ def bargain_command(
         bool, typer.Option("--compare", help="All four models side by side and the ensemble.")
     ] = False,
     smp_runs: Annotated[
-        int, typer.Option(help="Runs for smp-lite in --compare (about 6-9 s per 1000).")
+        int, typer.Option(help="Runs for smp-lite in --compare and --score (about 5 s per 1000).")
     ] = DEFAULT_SMP_RUNS,
     score: Annotated[
         bool,
