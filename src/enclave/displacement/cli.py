@@ -63,6 +63,9 @@ def flee_command(
         raise EnclaveInputError(None, "INSTANCE_DIR", "missing (or use --example mali)")
     if validation is None:
         raise EnclaveInputError(None, "--validation", "missing: the UNHCR validation folder")
+    from enclave.io import check_output_folder
+
+    check_output_folder(out)  # before the run, not after it
     console = Console(stderr=True)
     with Progress(
         TextColumn("[bold]simulating[/]"),
