@@ -122,6 +122,8 @@ def test_compare_all_models_and_ensemble(cli_main, capsys):
         mean3 = np.mean([doc["models"][m]["scenario_odds"][k] for m in ("eum", "median", "mean")])
         assert p == pytest.approx(mean3)
     assert "uniform_no_bloc" in doc["political_uncertainty"]
+    for d in ("-5", "+5"):
+        assert sum(doc["ensemble"]["band_shift"][d].values()) == pytest.approx(1.0)
 
 
 def test_ensemble_weights_fixed_and_smp_unweighted():
@@ -131,3 +133,13 @@ def test_ensemble_weights_fixed_and_smp_unweighted():
     assert ensemble_odds(per) == {"a": 0.5, "b": 0.5}
     cmp = compare_models(runs=50, seed=1, smp_runs=0)
     assert set(cmp.models) == {"eum", "median", "mean"}
+
+
+def test_baseline_with_another_forecast_is_refused(cli_main, capsys):
+    """--model mean --forecast final_median used to return the median's odds silently."""
+    _one_line_exit_2(
+        cli_main,
+        capsys,
+        ["bargain", "--model", "mean", "--forecast", "final_median", *FAST],
+        "one forecast",
+    )

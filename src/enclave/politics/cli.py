@@ -21,7 +21,12 @@ from rich.table import Table
 
 from enclave.errors import EnclaveInputError
 from enclave.politics.actors import EMBEDDED_IDLIB, Actors, idlib_actors, read_actors
-from enclave.politics.ensemble import DEFAULT_SMP_RUNS, MODEL_LABELS, compare_models
+from enclave.politics.ensemble import (
+    DEFAULT_SMP_RUNS,
+    MODEL_LABELS,
+    compare_models,
+    ensemble_odds,
+)
 from enclave.politics.eum import EUMOptions
 from enclave.politics.explain import explain, moves, pivotal
 from enclave.politics.forecast import MODELS, POINTS, Trajectory, default_point, forecast
@@ -149,7 +154,13 @@ def run_bargain(
     after_actors, keep = apply_levers(actors, levers, bounds)
     point = point or default_point(model)
     if point not in POINTS:
-        raise EnclaveInputError(None, "--forecast", f"unknown forecast {point!r} ({POINTS})")
+        raise EnclaveInputError(
+            None, "--forecast", f"unknown forecast {point!r} (one of {', '.join(POINTS)})"
+        )
+    if model in ("mean", "median") and point != model:
+        raise EnclaveInputError(
+            None, "--forecast", f"model {model} has one forecast, {model}; got {point!r}"
+        )
     traj = forecast(after_actors, model, rounds, options=options, point=point)
     doc: dict[str, Any] = {
         "model": model,
@@ -270,10 +281,15 @@ def _compare_json(
         options=options,
         blocs=[],
     )
+    shifted = {m: band_sensitivity(r.values, bands, 5.0) for m, r in cmp.models.items()}
+    ens_shift = {
+        d: ensemble_odds({m: shifted[m][d] for m in shifted}, cmp.weights) for d in ("-5", "+5")
+    }
     return {
         "models": models,
         "ensemble": {
             "scenario_odds": cmp.ensemble,
+            "band_shift": {"delta": 5.0, **ens_shift},
             "weights": cmp.weights,
             "note": "equal weights over the validated models, fixed beforehand; smp-lite has "
             "weight 0 (not validated)",
@@ -407,6 +423,9 @@ def _print_human(doc: dict[str, Any], console: Console, top: int) -> None:
             )
         ens = doc["ensemble"]["scenario_odds"]
         mt.add_row("[bold]ensemble[/bold]", "", "", *(f"{ens[k]:.3f}" for k in bands))
+        for d in ("-5", "+5"):
+            sh = doc["ensemble"]["band_shift"][d]
+            mt.add_row(f"ensemble, band edges {d}", "", "", *(f"{sh[k]:.3f}" for k in bands))
         flat = doc["political_uncertainty"]["uniform_no_bloc"]
         mt.add_row("ensemble, one spread, no bloc", "", "", *(f"{flat[k]:.3f}" for k in bands))
         console.print(mt)
@@ -488,7 +507,7 @@ def bargain_command(
         bool, typer.Option("--compare", help="All four models side by side and the ensemble.")
     ] = False,
     smp_runs: Annotated[
-        int, typer.Option(help="Runs for smp-lite in --compare (about 6-9 s per 1000).")
+        int, typer.Option(help="Runs for smp-lite in --compare and --score (about 5 s per 1000).")
     ] = DEFAULT_SMP_RUNS,
     score: Annotated[
         bool,

@@ -20,10 +20,9 @@ over the draws.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from enclave.politics.actors import Actors, idlib_actors
 from enclave.politics.baselines import weighted_median
@@ -39,6 +38,9 @@ from enclave.politics.odds import (
     load_bands,
     odds,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["distribution_figure", "explain", "moves", "pivotal", "trajectory_figure"]
 
@@ -168,6 +170,8 @@ def explain(
 
 def trajectory_figure(info: dict[str, Any], bands: Bands | None = None) -> Figure:
     """Positions round by round and the weighted median (bold), from :func:`explain`."""
+    from matplotlib.figure import Figure  # here: matplotlib costs ~0.4 s of start-up
+
     bands = load_bands() if bands is None else bands
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.subplots()
@@ -191,6 +195,8 @@ def trajectory_figure(info: dict[str, Any], bands: Bands | None = None) -> Figur
 
 def distribution_figure(info: dict[str, Any], bands: Bands | None = None) -> Figure:
     """Histogram of the Monte Carlo forecasts with the scenario bands, from :func:`explain`."""
+    from matplotlib.figure import Figure
+
     bands = load_bands() if bands is None else bands
     fig = Figure(figsize=(7, 3), layout="constrained")
     ax = fig.subplots()

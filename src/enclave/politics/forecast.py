@@ -139,6 +139,10 @@ def point_forecasts(
     which = point or default_point(model)
     if which not in POINTS:
         raise EnclaveInputError(None, "--forecast", f"unknown forecast {which!r} ({POINTS})")
+    if model in ("mean", "median") and which != model:
+        raise EnclaveInputError(
+            None, "--forecast", f"model {model} has one forecast, {model}; got {which!r}"
+        )
     w = c * s
     if model in ("mean", "median") or which in ("mean", "median"):
         return weighted_mean(x, w) if which == "mean" else weighted_median(x, w)
