@@ -7,12 +7,15 @@ of the places across the border, ``Case.destination_labels``, ``Case.road_names`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from enclave.scenario.model import Case
 
 #: Place kinds that lie across the international border (``abroad`` once the case format has it).
 ABROAD_KINDS = ("turkey", "abroad")
+
+_ROAD_CODE = re.compile(r"^[A-Z]{1,3}-?\d{1,4}$")
 
 GENERIC = {
     "turkish_held_area": "held areas by the border",
@@ -32,7 +35,7 @@ class Vocabulary:
 
     @property
     def across(self) -> str:
-        """'Jordan', 'Turkey and Iraq', or 'abroad' when the case has no border country."""
+        """one country, 'A and B', or 'abroad' when the case has no border country."""
         c = self.border_countries
         if not c:
             return "abroad"
@@ -59,7 +62,8 @@ def vocabulary(case: Case) -> Vocabulary:
         countries = seen
     roads = case.road_names
     if roads is None:
-        roads = sorted({r.road for r in case.roads if r.road and r.road != "road"})
+        # default: road codes (letters then digits, e.g. N7, A-40), named on the map
+        roads = sorted({r.road for r in case.roads if _ROAD_CODE.match(r.road or "")})
     return Vocabulary(
         tuple(countries), dict(case.destination_labels), tuple(roads), case.reference_period
     )
