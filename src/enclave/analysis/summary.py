@@ -39,14 +39,14 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "into_turkish_held": (
         "people",
         "arrivals in the held areas by the border",
-        "people entering the case's border-side held areas (kind turkish_held_area) from "
-        "other kinds of place, summed over the scenario",
+        "people entering the held areas on this side of the border (outside the enclave, "
+        "not government-held) from other kinds of place, summed over the scenario",
     ),
     "to_government": (
         "people",
         "arrivals in government-held areas",
-        "people entering government-held areas (kind regime_area) over front-line roads, "
-        "summed over the scenario",
+        "people entering government-held areas over front-line roads, summed over the "
+        "scenario",
     ),
     "into_turkey": (
         "people",

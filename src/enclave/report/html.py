@@ -536,7 +536,8 @@ def render(
             "0.3° around the places, coloured by who holds the place that day; red line: the "
             "front (edges between government-held cells and the others). Circles: people "
             "present (median over members, area ∝ people); squares: camp clusters coloured by "
-            "occupancy / capacity. Arrows: net gain since day 0 at the five places that "
+            f"occupancy / capacity. {_roads_words(vocab)}"
+            "Arrows: net gain since day 0 at the five places that "
             "gained most, drawn from the population-weighted centre of the places that lost "
             "people (net flows, not origin–destination counts). Basemap: Natural Earth 1:50m "
             "(public domain); no admin-1/2 boundaries are shipped.</figcaption></figure>"
@@ -598,10 +599,12 @@ def render(
     parts.append(_table(pd.DataFrame(rows), left=("input", "what", "source", "unit")))
     parts.append("<h2 id='assumptions'>Assumptions</h2><ul>")
     parts += [f"<li>{_e(a)}</li>" for a in case.assumptions]
-    kinds = ", ".join(f"{k} → {FLEE_KIND[k].name}" for k in FLEE_KIND)
+    used = list(dict.fromkeys(p.kind for p in case.places))
+    kinds = ", ".join(f"{_kind_words(case, vocab, k)} → Flee {FLEE_KIND[k].name}" for k in used)
     parts.append(f"<li>Flee location types used: {_e(kinds)}.</li>")
     parts.append(
-        f"<li>Border: {_e(case.border.policy)} by default ({_linkify(case.border.policy_source)}); "
+        f"<li>{_e(vocab.border[0].upper() + vocab.border[1:])}: {_e(case.border.policy)} "
+        f"by default ({_linkify(case.border.policy_source)}); "
         f"quota {case.border.quota_per_day:,} people a day per border link "
         f"({_linkify(case.border.quota_source)}). At the border: {_e(', '.join(case.border.zone))} "
         f"({_linkify(case.border.zone_source)}).</li>"
@@ -613,7 +616,7 @@ def render(
         prow.append(
             {
                 "place": _e(p.name),
-                "kind": _e(p.kind),
+                "kind": _e(_kind_words(case, vocab, p.kind, p)),
                 "weight": _people(float(p.population))
                 if p.population
                 else (_people(float(p.residents)) + " residents" if p.residents else "–"),
@@ -674,3 +677,22 @@ def _needs_parts(ds: xr.Dataset, s: str, st: pd.DataFrame) -> list[str]:
         "needs_gap_people).</p>",
         _table(pd.DataFrame(rows), left=("mostly at",), cls="needs"),
     ]
+
+
+def _kind_words(case: Case, vocab: Vocabulary, kind: str, place=None) -> str:  # noqa: ANN001
+    """A place kind in the case's words: 'abroad (Jordan)' rather than the format's key."""
+    from enclave.report.vocab import ABROAD_KINDS
+
+    if kind in ABROAD_KINDS:
+        return (
+            f"abroad ({case.country_of(place)})"
+            if place is not None
+            else f"abroad ({vocab.across})"
+        )
+    return vocab.kind(kind)
+
+
+def _roads_words(vocab: Vocabulary) -> str:
+    if not vocab.roads:
+        return ""
+    return f"Dark lines: the main roads ({_e(', '.join(vocab.roads))}). "
