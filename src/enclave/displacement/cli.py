@@ -46,7 +46,9 @@ def flee_command(
     flee_compat: bool = typer.Option(
         False, "--flee-compat", help="Close only name2->name1 on 'link' closures, as Flee 3.1."
     ),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1),  # noqa: UP045
+    threads: Optional[int] = typer.Option(  # noqa: UP045
+        None, "--threads", min=1, help="numba threads for the engine (default: all cores)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
 ) -> None:
     """Run a Flee instance; write OUT/out.csv (Flee's columns) and OUT/summary.json."""
