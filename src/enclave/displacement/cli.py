@@ -48,7 +48,9 @@ def flee_command(
         "--flee-compat",
         help="'link' closures close nothing (one-letter name1: name2->name1), as Flee 3.1.",
     ),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1),  # noqa: UP045
+    threads: Optional[int] = typer.Option(  # noqa: UP045
+        None, "--threads", min=1, help="numba threads for the engine (default: all cores)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
 ) -> None:
     """Run a Flee instance; write OUT/out.csv (Flee's columns) and OUT/summary.json."""

@@ -89,21 +89,9 @@ def run_command(
             workers,
             on_done=lambda: progress.advance(task),
         )
-    table = Table(
-        title=f"{c.title} — median [5-95 %], {members} members, scale {scale or c.default_scale}"
-    )
-    table.add_column("metric")
-    names = [s.name for s in c.scenarios]
-    for n in names:
-        table.add_column(n, justify="right")
-    for _metric, grp in res.summary.groupby("metric", sort=False):
-        cells = []
-        for n in names:
-            r = grp[grp.scenario == n].iloc[0]
-            u = r["unit"]
-            cells.append(f"{_fmt(r['median'], u)} [{_fmt(r['p05'], u)}-{_fmt(r['p95'], u)}]")
-        table.add_row(str(grp.iloc[0]["label"]), *cells)
-    Console(file=sys.stdout, width=200).print(table)
+    from enclave.report.terminal import print_table
+
+    print_table(res.summary, c, members, scale or c.default_scale, lever, Console(file=sys.stdout))
     for p in res.files:
         err.print(f"wrote {p}")
     err.print(f"done in {time.perf_counter() - t0:.1f} s")
