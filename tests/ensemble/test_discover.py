@@ -53,3 +53,15 @@ def test_discover_bad_where_is_one_line(tiny_path, tmp_path, capsys, where, need
     rc = main(["discover", str(tiny_path), "--where", where, "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert rc == 2 and needle in err and err.strip().count("\n") == 0
+
+
+def test_missing_ema_workbench_is_one_line(tiny_path, tmp_path, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ema_workbench.analysis", None)
+    rc = main(
+        ["discover", str(tiny_path), "--where", "newly_displaced > 1", "--out", str(tmp_path)]
+    )
+    err = capsys.readouterr().err
+    assert rc == 2 and "pip install 'enclave-sim[discover]'" in err
+    assert err.strip().count("\n") == 0
