@@ -90,6 +90,7 @@ def test_run_writes_every_file(idlib_run):
         "leave_share_idps",
         "spawn_rate",
         "camp_occupancy",
+        "front_crossing_rate",
     }
     with xr.open_dataset(out / "results.nc", engine="h5netcdf") as ds:
         assert dict(ds.sizes) == {"scenario": 4, "member": 3, "day": 120, "place": 55}

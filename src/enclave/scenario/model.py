@@ -16,6 +16,8 @@ Phases of a scenario's conflict timeline (``type`` picks the kind):
   (applied after all other phases, whatever their order).
 - ``corridor``: front-line roads (between a government-held place and one that is not)
   open, or get a daily quota, between two days. Front-line roads are closed otherwise.
+  Policy ``share``: the daily quota of each such road is ``front_crossing_rate`` (an input,
+  calibratable) x the people living at the road's non-government end on day 0.
 """
 
 from __future__ import annotations
@@ -115,6 +117,9 @@ class Range(_Strict):
     unit: str = "1"
     description: str = ""
     source: str = Field(min_length=1, description="where the range comes from, or why")
+    calibrate: bool = Field(
+        False, description="fitted by 'enclave calibrate'; [low, high] is then the prior range"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -127,6 +132,10 @@ class Range(_Strict):
     @property
     def mid(self) -> float:
         return self.central if self.central is not None else 0.5 * (self.low + self.high)
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
 
 
 class Inputs(_Strict):
@@ -145,6 +154,15 @@ class Inputs(_Strict):
     )
     camp_occupancy: Range = Field(
         description="camp residents / capacity on day 0 (derives capacities not given)"
+    )
+    front_crossing_rate: Range = Field(
+        default_factory=lambda: Range(
+            low=0.0, high=0.0, source="not used: no corridor with policy share in this case"
+        ),
+        description=(
+            "share of the people living at a front place (not government-held) who may cross"
+            " each front road leaving it per day, where a corridor has policy share"
+        ),
     )
 
     @field_validator(
@@ -254,7 +272,7 @@ class Corridor(_Strict):
     between: list[tuple[str, str]] | Literal["front"] = "front"
     start: int = Field(ge=0)
     end: int | None = Field(None, ge=1)
-    policy: Literal["open", "quota"] = "open"
+    policy: Literal["open", "quota", "share"] = "open"
     quota_per_day: int | None = Field(None, ge=1)
 
     @model_validator(mode="after")
