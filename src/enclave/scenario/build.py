@@ -190,18 +190,16 @@ def member_inputs(
     )
 
 
-def crossing_quota(
-    ppl: People, geo: Geography, values: dict[str, float], scale: int
-) -> np.ndarray:
+def crossing_quota(ppl: People, geo: Geography, values: dict[str, float], scale: int) -> np.ndarray:
     """Agents a day allowed over each link under a ``share`` corridor: int64 [L].
 
     Front crossing (issue 8, part 2) as one calibratable rate: a front road leaving a
     place p not held by the government lets through at most ``front_crossing_rate`` x
     (people living at p on day 0: town population plus camp residents) a day, rounded to
-    agents; 0 where nobody lives at p (the road is then closed). Why this rule: the 2018-19 figures for crossings into
-    government areas (OCHA: 3,075 in May 2019) are small against the people near the front,
-    and a rate per person near the front scales with how many could try, without a
-    per-road figure that nobody published.
+    agents; 0 where nobody lives at p (the road is then closed). Why this rule: the
+    2018-19 figures for crossings into government areas (OCHA: 3,075 in May 2019) are
+    small against the people near the front, and a rate per person near the front scales
+    with how many could try, without a per-road figure that nobody published.
     """
     people_at = ppl.population + ppl.residents
     q = float(values.get("front_crossing_rate", 0.0)) * people_at[geo.link_from] / scale
