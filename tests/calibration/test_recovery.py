@@ -1,8 +1,8 @@
 """Synthetic recovery: data simulated from known inputs, then ``fit`` must find them again."""
 
 import numpy as np
-from conftest import SMALL_CASE
 
+from conftest import SMALL_CASE
 from enclave.calibration.fit import Targets, fit, observed_summaries, summaries
 from enclave.scenario import loads
 from enclave.scenario.build import central_values
