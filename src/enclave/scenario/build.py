@@ -84,8 +84,14 @@ def people(case: Case, values: dict[str, float]) -> People:
     for i, p in enumerate(case.places):
         if p.kind == "idp_camp_cluster":
             capacity[i] = (
-                float(p.capacity) if p.capacity else residents[i] / values["camp_occupancy"]
+                float(p.capacity)
+                if p.capacity
+                else residents[i] / values["camp_occupancy"]
+                if residents[i] > 0
+                else 0.0
             )
+        elif p.kind == "turkish_held_area" and p.capacity:
+            capacity[i] = float(p.capacity)  # a town's hosting room
     total = float(values["enclave_population"])
     in_camps = float(residents.sum())
     if total <= in_camps:

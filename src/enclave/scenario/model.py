@@ -85,12 +85,23 @@ class Place(_Strict):
     country: str | None = Field(None, description="defaults to Turkey for kind turkey")
     notes: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _abroad_alias(cls, data: object) -> object:
+        # kind "abroad" (the shared geography's name for a place across the border) is the
+        # engine's "turkey" kind: a sink reached only over border links
+        if isinstance(data, dict) and data.get("kind") == "abroad":
+            data = {**data, "kind": "turkey"}
+        return data
+
     @model_validator(mode="after")
     def _camp_fields(self) -> Place:
-        if self.kind != "idp_camp_cluster" and (
+        if self.kind not in ("idp_camp_cluster", "turkish_held_area") and (
             self.residents is not None or self.capacity is not None
         ):
-            raise ValueError("residents and capacity are only for kind idp_camp_cluster")
+            raise ValueError(
+                "residents and capacity are only for kinds idp_camp_cluster, turkish_held_area"
+            )
         if self.kind == "idp_camp_cluster" and self.residents is None:
             raise ValueError("a camp cluster needs residents (people in its camps on day 0)")
         return self
@@ -295,6 +306,13 @@ class Scenario(_Strict):
     description: str = Field(min_length=1)
     days: int = Field(ge=1, le=3650)
     phases: list[Phase] = Field(default_factory=list)
+    events: str | None = Field(
+        None,
+        description=(
+            "event table (embedded name under data/events, or a CSV path) turned into phases"
+            " by the one rule of enclave.conflict.events; its phases come first"
+        ),
+    )
     border: list[BorderPolicy] | None = Field(
         None, description="border policy over time; omitted = the case's policy"
     )
@@ -345,6 +363,16 @@ class Case(_Strict):
     start_date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     home_country: str = "Syria"
     default_scale: int = Field(50, ge=1, description="people per agent for enclave run")
+    geography: str | None = Field(
+        None,
+        description=(
+            "name of the shared geography the places and roads come from (an embedded"
+            " geography folder or an embedded case); places/roads then only override"
+        ),
+    )
+    calibration: str | None = Field(
+        None, description="calibration file loaded by default (embedded name or path)"
+    )
     places: list[Place] = Field(min_length=2)
     roads: list[Road] = Field(min_length=1)
     border: Border
@@ -366,6 +394,11 @@ class Case(_Strict):
         return v
 
     # ------------------------------------------------------------------ helpers
+    @property
+    def geography_name(self) -> str:
+        """What a calibration file must name to apply to this case."""
+        return self.geography or f"inline:{self.case}"
+
     @property
     def place_names(self) -> list[str]:
         return [p.name for p in self.places]

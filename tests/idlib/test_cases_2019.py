@@ -1,0 +1,34 @@
+"""Historical cases on the shared geography, built from event tables."""
+
+from enclave.scenario import load, loads
+
+
+def test_idlib_2019_shares_geography_and_inputs_with_2018():
+    c18, c19 = load("idlib-2018"), load("idlib-2019")
+    assert c19.place_names == c18.place_names
+    assert c19.inputs == c18.inputs  # shared unchanged
+    assert c19.geography_name == "idlib-2018"
+    sc = c19.scenarios[0]
+    caps = [p for p in sc.phases if p.type == "capture"]
+    # Khan Shaykhun taken on 21 Aug 2019 = day 123 from 20 Apr
+    assert any(p.places == ["Khan Shaykhun"] and p.day == 123 for p in caps)
+    assert sc.phases[-1].type == "corridor" and sc.phases[-1].policy == "share"
+
+
+def test_geography_override_and_abroad_alias():
+    text = """
+case: t
+title: T
+start_date: "2019-04-20"
+geography: idlib-2018
+places:
+  - {name: Idlib, kind: town, lat: 35.93, lon: 36.63, population: 1}
+  - {name: Nowhere, kind: abroad, lat: 36.5, lon: 36.5, country: Turkey}
+roads:
+  - {from: Nowhere, to: Reyhanli, km: 5, road: road}
+scenarios:
+  - {name: s, title: S, description: d, days: 5}
+"""
+    c = loads(text)
+    assert c.places[0].population == 1
+    assert c.places[-1].kind == "turkey" and c.places[-1].name == "Nowhere"
