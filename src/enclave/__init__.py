@@ -6,3 +6,14 @@ layer over them.
 """
 
 __version__ = "0.1.0"
+
+__all__ = ["__version__", "run_case"]
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    """``enclave.run_case`` without importing the whole pipeline at ``import enclave``."""
+    if name == "run_case":
+        from enclave.pipeline import run_case
+
+        return run_case
+    raise AttributeError(f"module 'enclave' has no attribute {name!r}")

@@ -31,7 +31,7 @@ def _register_commands() -> None:
     from enclave.politics.cli import bargain_command
 
     app.command("bargain")(bargain_command)
-    from enclave.report.cli import export_flee_command, run_command, scenarios_command
+    from enclave.pipeline.cli import export_flee_command, run_command, scenarios_command
 
     app.command("run")(run_command)
     app.command("scenarios")(scenarios_command)

@@ -8,8 +8,8 @@ import pytest
 import xarray as xr
 
 from enclave.cli import main
-from enclave.report import run as run_mod
-from enclave.report.run import run_case
+from enclave.pipeline import run as run_mod
+from enclave.pipeline.run import run_case
 
 
 class _Report(HTMLParser):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +11,7 @@ import xarray as xr
 import enclave
 from enclave.conflict.timeline import border_schedule, timeline
 from enclave.ensemble.runner import INFLOW_GROUPS, EnsembleRun
+from enclave.io import write_atomic
 from enclave.scenario.build import border_policies, people
 from enclave.scenario.geography import geography
 from enclave.scenario.model import CONTROL_CODES, INPUT_NAMES
@@ -229,23 +228,6 @@ def to_dataset(run: EnsembleRun) -> xr.Dataset:
         "start_date": case.start_date,
     }
     return ds
-
-
-def write_atomic(path: Path, write) -> None:  # noqa: ANN001
-    """Write through ``write(tmp_path)`` into a temporary file beside ``path``, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_netcdf(ds: xr.Dataset, path: Path) -> None:

@@ -155,7 +155,7 @@ def flee_files(case: Case, scenario_name: str, border: str | None = None) -> dic
 
 def export_flee(case: Case, scenario_name: str, out: Path, border: str | None = None) -> list[Path]:
     """Write the instance into ``out`` (created); returns the paths written."""
-    from enclave.ensemble.dataset import write_atomic
+    from enclave.io import write_atomic
 
     out = Path(out)
     written = []

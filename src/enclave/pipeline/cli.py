@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from enclave.errors import EnclaveInputError
+from enclave.io import check_output_folder
 
 BORDER_LEVERS = ("closed", "quota", "open")
 
@@ -49,7 +50,7 @@ def run_command(
     """Run every scenario of a case as an ensemble; write results.nc, CSVs and report.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from enclave.report.run import run_case, runs_needed
+    from enclave.pipeline.run import run_case, runs_needed
     from enclave.scenario import load
 
     t0 = time.perf_counter()
@@ -64,8 +65,7 @@ def run_command(
             raise EnclaveInputError(None, flag, f"must be at least {low} (got {value})")
     c = load(case)
     out = out or Path("results") / c.case
-    if out.exists() and not out.is_dir():
-        raise EnclaveInputError(out, None, "--out must be a folder")
+    check_output_folder(out)
     err = Console(stderr=True)
     total = runs_needed(c, members, sensitivity)
     lever = _border(border)
@@ -145,7 +145,6 @@ def export_flee_command(
             case or c.case, None, f"no scenario '{scenario}' (scenarios: {', '.join(names)})"
         )
     out = Path(folder)
-    if out.exists() and not out.is_dir():
-        raise EnclaveInputError(out, None, "DIR must be a folder")
+    check_output_folder(out, "DIR")
     written = export_flee(c, scenario, out, _border(border))
     Console(stderr=True).print(f"wrote {len(written)} files into {out}")

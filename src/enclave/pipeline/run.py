@@ -1,7 +1,8 @@
 """``enclave run`` as a function: ensemble -> tables -> results.nc, CSVs and report.html.
 
-Everything is computed in memory first; files are then written to temporary names in the
-output folder and renamed at the very end, so a failed run leaves no half-written result.
+The output folder is checked before any member runs. Everything is then computed in memory;
+files are written to temporary names in the output folder and renamed at the very end, so a
+failed run leaves no half-written result and earlier files stay as they were.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from enclave.analysis.sensitivity import oat_specs, oat_table, sensitivity_count
 from enclave.analysis.summary import compare_references, daily_bands, member_metrics, summarise
 from enclave.analysis.weights import politics_weights, weighted_metric, weights_table
 from enclave.ensemble.backends import make_backend
-from enclave.ensemble.dataset import save_netcdf, to_dataset, write_atomic
+from enclave.ensemble.dataset import save_netcdf, to_dataset
 from enclave.ensemble.runner import EnsembleRun, RunConfig, member_specs, run_specs
+from enclave.io import check_output_folder, write_all, write_atomic
 from enclave.report.html import render
 from enclave.scenario.model import Case
 
@@ -44,8 +46,8 @@ def runs_needed(case: Case, members: int, sensitivity: bool) -> int:
 
 
 def run_case(
-    case: Case,
-    out: Path,
+    case: Case | str | Path | None,
+    out: Path | str | None = None,
     members: int = 20,
     seed: int = 0,
     scale: int | None = None,
@@ -54,8 +56,18 @@ def run_case(
     workers: int | None = None,
     on_done: Callable[[], None] | None = None,
 ) -> RunOutputs:
-    """Run every scenario of ``case`` and write the results into ``out``."""
+    """Run every scenario of ``case`` as an ensemble and write the results into ``out``.
+
+    ``case`` is a loaded :class:`Case`, a case YAML path or an embedded name (``None`` =
+    ``idlib-2018``); ``out`` defaults to ``results/<case>/``. Returns the tables and the
+    paths written (``results.nc``, CSVs, ``report.html``).
+    """
     t0 = time.perf_counter()
+    if not isinstance(case, Case):
+        from enclave.scenario import load
+
+        case = load(None if case is None else str(case))
+    out = check_output_folder(Path(out) if out is not None else Path("results") / case.case)
     backend = make_backend("processes", workers)
     names = [s.name for s in case.scenarios]
     config = RunConfig(case=case, scale=int(scale or case.default_scale), border=border)
@@ -87,7 +99,6 @@ def run_case(
     }
     page = render(ds, case, summary, comparison, sens, w, weighted, info)
 
-    out = Path(out)
     files = {
         out / "results.nc": lambda p: save_netcdf(ds, p),
         out / "summary.csv": lambda p: write_atomic(p, lambda t: summary.to_csv(t, index=False)),
@@ -104,7 +115,7 @@ def run_case(
     if w is not None and w.weights:
         wt = weights_table(w)
         files[out / "weights.csv"] = lambda p: write_atomic(p, lambda t: wt.to_csv(t, index=False))
-    _write_all(files)
+    write_all(files)
     return RunOutputs(
         out=out,
         files=list(files),
@@ -115,17 +126,3 @@ def run_case(
         seconds={"runs": t_runs, "total": time.perf_counter() - t0},
     )
 
-
-def _write_all(files: dict) -> None:
-    """Write each file under a temporary name, then rename them all (nothing half-written)."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for final, write in files.items():
-            tmp = final.with_name(f".{final.name}.partial")
-            write(tmp)
-            staged.append((tmp, final))
-        for tmp, final in staged:
-            tmp.replace(final)
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
