@@ -1,13 +1,26 @@
 """Historical cases on the shared geography, built from event tables."""
 
+import csv
+
 from enclave.scenario import load, loads
+from enclave.scenario.load import geography_dir
+
+
+def azaz_population() -> int:
+    with open(geography_dir("nw-syria") / "places.csv", encoding="utf-8") as f:
+        return int(next(r for r in csv.DictReader(f) if r["name"] == "Azaz")["population_2018"])
 
 
 def test_idlib_2019_shares_geography_and_inputs_with_2018():
     c18, c19 = load("idlib-2018"), load("idlib-2019")
-    assert c19.place_names == c18.place_names
+    assert set(c18.border.zone) <= set(c19.place_names)
+    assert len(c19.place_names) > 2 * len([p for p in c18.places if p.kind == "idp_camp_cluster"])
     assert c19.inputs == c18.inputs  # shared unchanged
-    assert c19.geography_name == "idlib-2018"
+    assert c19.geography_name == "nw-syria"
+    kinds = {p.name: p.kind for p in c19.places}
+    assert kinds["Azaz"] == "turkish_held_area" and kinds["Reyhanli"] == "turkey"
+    azaz = next(p for p in c19.places if p.name == "Azaz")
+    assert azaz.capacity == int(0.5 * azaz_population())
     sc = c19.scenarios[0]
     caps = [p for p in sc.phases if p.type == "capture"]
     # Khan Shaykhun taken on 21 Aug 2019 = day 123 from 20 Apr

@@ -8,9 +8,9 @@ population gives the 90 % intervals (weighted 5th and 95th percentiles) directly
   Every other input is held at its central value while fitting.
 - Simulated summaries (the first scenario of the case, one engine run per particle):
   people newly displaced since the observed window's start, on each observed date; and,
-  on each share date, the share of them who entered the Turkish-held north
-  (``north_aleppo``), government areas (``government``), Turkey (``turkey``) or stayed in
-  the enclave (``nw_idlib``: the rest).
+  on each share date, the share of them in the Turkish-held north (``north_aleppo``),
+  government-held places (``government``), Turkey (``turkey``) or the enclave
+  (``nw_idlib``: the rest), by the control of each place that day.
 - Distance: mean |log(simulated / observed)| over the cumulative dates plus the mean
   absolute difference of the shares.
 - Randomness: pyabc draws from numpy's global generator, which is seeded with ``seed``;
@@ -32,16 +32,12 @@ from pathlib import Path
 import numpy as np
 
 from enclave.calibration.observed import Observed
+from enclave.conflict.timeline import timeline
 from enclave.ensemble.runner import MemberSpec, RunConfig, run_member
 from enclave.errors import EnclaveInputError
-from enclave.scenario.build import central_values
-from enclave.scenario.model import INPUT_NAMES, Case
-
-SHARE_FLOWS = {
-    "north_aleppo": "inflow_turkish_held",
-    "government": "inflow_government",
-    "turkey": "inflow_turkey",
-}
+from enclave.scenario.build import border_policies, central_values
+from enclave.scenario.geography import geography
+from enclave.scenario.model import CONTROL_CODES, INPUT_NAMES, Case
 
 
 def calibrated_names(case: Case) -> list[str]:
@@ -84,23 +80,45 @@ class Targets:
         )
 
 
+REGION_OF_CONTROL = {
+    CONTROL_CODES["opposition"]: "nw_idlib",
+    CONTROL_CODES["government"]: "government",
+    CONTROL_CODES["turkish_held"]: "north_aleppo",
+    CONTROL_CODES["turkey"]: "turkey",
+}
+
+
+def region_people(case: Case, occupancy: np.ndarray, on_roads_to: np.ndarray | None = None) -> dict:
+    """People at places of each region by the control of the place that day: {region: [D]}."""
+    scenario = case.scenarios[0]
+    geo = geography(case)
+    tl = timeline(scenario, geo, border_policies(case, scenario, None))
+    D = min(occupancy.shape[0], tl.days)
+    out = {r: np.zeros(occupancy.shape[0]) for r in REGION_OF_CONTROL.values()}
+    occ = np.nan_to_num(occupancy.astype(np.float64))
+    for code, r in REGION_OF_CONTROL.items():
+        out[r][:D] = (occ[:D] * (tl.control[:D] == code)).sum(axis=1)
+    return out
+
+
 def summaries(case: Case, values: dict[str, float], scale: int, seed: int, tg: Targets) -> dict:
-    """One engine run -> the simulated counterpart of every target, plus the daily series."""
+    """One engine run -> the simulated counterpart of every target, plus the daily series.
+
+    Destination shares: the rise, since the day before the window, of the people (agents)
+    at the places of each region (by the control of the place that day), over the people
+    newly displaced since then; ``nw_idlib`` is what the other three regions leave.
+    """
     scenario = case.scenarios[0]
     out = run_member(RunConfig(case=case, scale=scale), MemberSpec(scenario.name, 0, values, seed))
     cum = np.cumsum(np.nan_to_num(out.newly_displaced.astype(np.float64)))
-    base = cum[tg.window_day - 1] if tg.window_day > 0 else 0.0
-    since = cum - base
-    flows = {
-        r: np.cumsum(np.nan_to_num(out.inflows[v].astype(np.float64)))
-        for r, v in SHARE_FLOWS.items()
-    }
+    w0 = tg.window_day - 1
+    since = cum - (cum[w0] if w0 >= 0 else 0.0)
+    reg = region_people(case, out.occupancy)
     shares = []
     for d, r in zip(tg.share_days, tg.share_regions):
         tot = max(since[d], 1.0)
         parts = {
-            k: (f[d] - (f[tg.window_day - 1] if tg.window_day > 0 else 0.0)) / tot
-            for k, f in flows.items()
+            k: (v[d] - (v[w0] if w0 >= 0 else 0.0)) / tot for k, v in reg.items() if k != "nw_idlib"
         }
         parts["nw_idlib"] = 1.0 - sum(parts.values())
         shares.append(parts[r])

@@ -25,6 +25,7 @@ still count). The rule is checked by hand in ``tests/idlib/test_events.py``.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
@@ -64,6 +65,12 @@ def _date(text: str, file: Path, line: int, field: str) -> Date:
         ) from None
 
 
+def _policy(note: str) -> str | None:
+    """``open`` / ``closed`` from the start of a border_policy note (``closed: on ...``)."""
+    m = re.match(r"\s*(open|closed)\b", note)
+    return m.group(1) if m else None
+
+
 def read_events(path: str | Path, place_names: list[str] | None = None) -> list[Event]:
     """Read and check an event table (header as in the geography data contract)."""
     file = Path(path)
@@ -101,10 +108,7 @@ def read_events(path: str | Path, place_names: list[str] | None = None) -> list[
                     raise EnclaveInputError(file, f"{i}:places", f"no place named {p!r}")
         if rec["event"] == "captured" and rec["by"] not in HOLDERS:
             raise EnclaveInputError(file, f"{i}:by", f"by must be one of {', '.join(HOLDERS)}")
-        if rec["event"] == "border_policy" and rec["note"].split(" ")[0] not in (
-            "open",
-            "closed",
-        ):
+        if rec["event"] == "border_policy" and _policy(rec["note"]) is None:
             raise EnclaveInputError(file, f"{i}:note", "border_policy note must start open/closed")
         out.append(Event(i, d, e, rec["event"], places, rec["by"], rec["source"], rec["note"]))
     return out
@@ -138,7 +142,7 @@ def event_phases(
             continue
         if ev.event == "border_policy":
             if a < days:
-                border.append((max(a, 0), ev.note.split(" ")[0]))
+                border.append((max(a, 0), _policy(ev.note) or "closed"))
             continue
         if ev.event == "ground_fighting":
             a -= GROUND_LEAD_DAYS

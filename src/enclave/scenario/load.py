@@ -69,6 +69,8 @@ def loads(text: str, file: str | Path = "<string>") -> Case:
         raise EnclaveInputError(file, "1", "a case file must be a YAML mapping (key: value)")
     # keys starting with "x-" hold YAML anchors for reuse (as in docker-compose); ignored
     data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+    if isinstance(data.get("inputs_from"), str):
+        data = _shared_inputs(data, file)
     if isinstance(data.get("geography"), str):
         data = _with_geography(data, file)
     data = _with_events(data, file)
@@ -92,6 +94,10 @@ GEOGRAPHY_KIND = {
     "border_crossing": "border_crossing",
     "abroad": "turkey",
 }
+
+
+#: SOURCES.md rule C2: room for new arrivals in a town of the Turkish-held north.
+TURKISH_HELD_ROOM = 0.5
 
 
 def geography_dir(name: str) -> Path:
@@ -136,6 +142,11 @@ def contract_places(folder: Path) -> tuple[list[dict], list[dict]]:
             if kind in ("idp_camp_cluster", "turkish_held_area"):
                 p["capacity"] = _num(row.get("capacity"))
                 p["capacity_source"] = row.get("capacity_source") or None
+                pop = _num(row.get("population_2018"))
+                if kind == "turkish_held_area" and p["capacity"] is None and pop:
+                    # SOURCES.md rule C2 (uniform): hosting room = 0.5 x population_2018
+                    p["capacity"] = max(1, int(TURKISH_HELD_ROOM * pop))
+                    p["capacity_source"] = "assumption: SOURCES.md rule C2, 0.5 x population_2018"
                 if kind == "idp_camp_cluster":
                     p["residents"] = _num(row.get("residents_2018")) or 0
                     p["residents_source"] = row.get("residents_source") or None
@@ -155,6 +166,15 @@ def contract_places(folder: Path) -> tuple[list[dict], list[dict]]:
                 }
             )
     return places, roads
+
+
+def _shared_inputs(data: dict, file: str | Path) -> dict:
+    """``inputs_from: CASE``: inputs, border and rules not given are CASE's, unchanged."""
+    name = data.pop("inputs_from")
+    if name not in EMBEDDED:
+        raise EnclaveInputError(file, "inputs_from", f"no embedded case named '{name}'")
+    base = yaml.safe_load(embedded_path(name).read_text(encoding="utf-8"))
+    return {**{k: base[k] for k in ("inputs", "border", "rules") if k in base}, **data}
 
 
 def _with_geography(data: dict, file: str | Path) -> dict:
