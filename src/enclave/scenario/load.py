@@ -169,12 +169,17 @@ def contract_places(folder: Path) -> tuple[list[dict], list[dict]]:
 
 
 def _shared_inputs(data: dict, file: str | Path) -> dict:
-    """``inputs_from: CASE``: inputs, border and rules not given are CASE's, unchanged."""
+    """``inputs_from: CASE``: inputs, border and rules not given are CASE's, unchanged.
+
+    An ``inputs`` mapping in the case overrides single inputs (the others stay CASE's)."""
     name = data.pop("inputs_from")
     if name not in EMBEDDED:
         raise EnclaveInputError(file, "inputs_from", f"no embedded case named '{name}'")
     base = yaml.safe_load(embedded_path(name).read_text(encoding="utf-8"))
-    return {**{k: base[k] for k in ("inputs", "border", "rules") if k in base}, **data}
+    merged = {**{k: base[k] for k in ("inputs", "border", "rules") if k in base}, **data}
+    if isinstance(data.get("inputs"), dict) and isinstance(base.get("inputs"), dict):
+        merged["inputs"] = {**base["inputs"], **data["inputs"]}  # per-input overrides
+    return merged
 
 
 def _with_geography(data: dict, file: str | Path) -> dict:
