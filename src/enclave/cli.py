@@ -36,9 +36,10 @@ def _register_commands() -> None:
     app.command("run")(run_command)
     app.command("scenarios")(scenarios_command)
     app.command("export-flee")(export_flee_command)
-    from enclave.calibration.cli import calibrate_command
+    from enclave.calibration.cli import backtest_command, calibrate_command
 
     app.command("calibrate")(calibrate_command)
+    app.command("backtest")(backtest_command)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001

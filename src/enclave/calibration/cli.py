@@ -226,3 +226,76 @@ def calibrate_command(
     )
     for p in files:
         err.print(f"wrote {p}")
+
+
+def backtest_command(
+    calibration: str = typer.Option(
+        None, "--calibration", help="calibration file (default: the shipped idlib-2019 fit)"
+    ),
+    members: int = typer.Option(20, "--members", help="ensemble members"),
+    seed: int = typer.Option(0, "--seed", help="root seed"),
+    scale: int = typer.Option(None, "--scale", help="people per agent (default: case)"),
+    out: Path = typer.Option(Path("results/backtest"), "--out", help="output folder"),
+    as_json: bool = typer.Option(False, "--json", help="print the weekly table and split as JSON"),
+) -> None:
+    """Run idlib-2019-20 blind (2019 calibration only); write forecast.csv, print the table."""
+    import json
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from enclave.calibration.backtest import backtest, forecast_frame
+    from enclave.calibration.files import load_for_case
+    from enclave.io import check_output_folder, write_atomic
+    from enclave.scenario import load
+
+    _check("--members", members, 2)
+    _check("--seed", seed, 0)
+    _check("--scale", scale, 1)
+    c20 = load("idlib-2019-20")
+    c20, cal = load_for_case(c20, calibration)
+    c19, _ = load_for_case(load("idlib-2019"), cal["_file"] if cal else None)
+    check_output_folder(out)
+    err = Console(stderr=True)
+    k = int(scale or c20.default_scale)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as progress:
+        task = progress.add_task("idlib-2019-20 blind: members", total=members)
+        res = backtest(c19, c20, members, seed, k, lambda: progress.advance(task))
+    df = forecast_frame(res)
+    write_atomic(out / "forecast.csv", lambda p: df.to_csv(p, index=False))
+    if as_json:
+        print(json.dumps({"weekly": res["weekly"], "split": res["split"]}, indent=1))
+    else:
+        con = Console(file=sys.stdout, width=160)
+        t = Table(title="idlib-2019-20 blind: people newly displaced since 2019-12-01")
+        for col in ("date", "median", "5 %", "95 %"):
+            t.add_column(col, justify="right")
+        for w in res["weekly"]:
+            t.add_row(w["date"], f"{w['median']:,.0f}", f"{w['p05']:,.0f}", f"{w['p95']:,.0f}")
+        con.print(t)
+        s = Table(title="split on 2020-03-05 (share of the newly displaced, by control)")
+        for col in ("region", "median", "5 %", "95 %"):
+            s.add_column(col, justify="right")
+        for r, v in res["split"].items():
+            s.add_row(r, f"{v['median']:.3f}", f"{v['p05']:.3f}", f"{v['p95']:.3f}")
+        con.print(s)
+        cm = Table(title="camp clusters over capacity")
+        for col in ("cluster", "capacity", "members over", "first overflow (median)"):
+            cm.add_column(col, justify="right")
+        for row in res["camps"]:
+            cm.add_row(
+                row["cluster"],
+                f"{row['capacity']:,.0f}",
+                f"{row['share_of_members_over']:.0%}",
+                row["first_overflow_date"] or "never",
+            )
+        con.print(cm)
+    used = cal["_file"] if cal else "none"
+    err.print(f"calibration: {used}; {members} members, scale {k}; wrote {out / 'forecast.csv'}")

@@ -56,7 +56,7 @@ def read_calibration(path: str | Path) -> dict:
             raise EnclaveInputError(file, f"parameters.{name}", "needs numbers value, p05, p95")
         if not p["p05"] <= p["value"] <= p["p95"]:
             raise EnclaveInputError(file, f"parameters.{name}", "value must lie in [p05, p95]")
-    if list(data["parameter_set"]) != list(params):
+    if sorted(data["parameter_set"]) != sorted(params):
         raise EnclaveInputError(file, "parameter_set", "does not list the parameters given")
     data["_file"] = str(file)
     return data
@@ -66,7 +66,7 @@ def apply_calibration(case: Case, data: dict) -> Case:
     """The case with its calibratable inputs replaced by the calibration's 90 % intervals."""
     file = data["_file"]
     want = calibrated_names(case)
-    if list(data["parameter_set"]) != want:
+    if sorted(data["parameter_set"]) != sorted(want):
         raise EnclaveInputError(
             file,
             "parameter_set",

@@ -46,6 +46,9 @@ def run_command(
     sensitivity: bool = typer.Option(
         True, "--sensitivity/--no-sensitivity", help="one-at-a-time sensitivity runs"
     ),
+    calibration: str = typer.Option(
+        None, "--calibration", help="calibration file (from enclave calibrate) to apply"
+    ),
 ) -> None:
     """Run every scenario of a case as an ensemble; write results.nc, CSVs and report.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -64,9 +67,18 @@ def run_command(
         if value is not None and value < low:
             raise EnclaveInputError(None, flag, f"must be at least {low} (got {value})")
     c = load(case)
+    from enclave.calibration.files import load_for_case
+
+    c, cal = load_for_case(c, calibration)
     out = out or Path("results") / c.case
     check_output_folder(out)
     err = Console(stderr=True)
+    if cal is not None:
+        fitted = ", ".join(
+            f"{k} {v['value']:.4g} [{v['p05']:.4g}-{v['p95']:.4g}]"
+            for k, v in cal["parameters"].items()
+        )
+        err.print(f"calibration {cal['_file']} ({cal['case']}): {fitted}")
     total = runs_needed(c, members, sensitivity)
     lever = _border(border)
     with Progress(

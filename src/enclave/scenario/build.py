@@ -149,10 +149,21 @@ def member_inputs(
     border: str | None = None,
     days: int | None = None,
     geo: Geography | None = None,
+    state: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MemberInputs:
-    """Network, drivers and rules for one run (one agent = ``scale`` people)."""
+    """Network, drivers and rules for one run (one agent = ``scale`` people).
+
+    ``state`` = (willing people left per place, people already displaced per place) replaces
+    the case's day-0 split: a case that starts where another run ended (the back-test).
+    """
     geo = geo or geography(case)
     ppl = people(case, values)
+    if state is not None:
+        from dataclasses import replace
+
+        ppl = replace(
+            ppl, willing=np.asarray(state[0], float), residents=np.asarray(state[1], float)
+        )
     tl = timeline(scenario, geo, border_policies(case, scenario, border), days)
     cap_agents = np.where(ppl.capacity > 0, np.maximum(_agents(ppl.capacity, scale), 1), -1)
     network = Network.build(

@@ -7,6 +7,7 @@ line (where the YAML gives one) and the field path, e.g.
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from enclave.errors import EnclaveInputError
 from enclave.scenario.model import Advance, Case, Corridor
 
-EMBEDDED = ("idlib-2018", "idlib-2019")
+EMBEDDED = ("idlib-2018", "idlib-2019", "idlib-2019-20")
 _RULES_FROM_INPUTS = (
     "displaced_per_conflict_day",
     "conflict_driven_spawning",
@@ -176,6 +177,8 @@ def _shared_inputs(data: dict, file: str | Path) -> dict:
     if name not in EMBEDDED:
         raise EnclaveInputError(file, "inputs_from", f"no embedded case named '{name}'")
     base = yaml.safe_load(embedded_path(name).read_text(encoding="utf-8"))
+    if isinstance(base.get("inputs_from"), str):
+        base = _shared_inputs(base, embedded_path(name))
     merged = {**{k: base[k] for k in ("inputs", "border", "rules") if k in base}, **data}
     if isinstance(data.get("inputs"), dict) and isinstance(base.get("inputs"), dict):
         merged["inputs"] = {**base["inputs"], **data["inputs"]}  # per-input overrides
@@ -223,8 +226,19 @@ def _with_events(data: dict, file: str | Path) -> dict:
     names = [p.get("name") for p in data.get("places", []) or [] if isinstance(p, dict)]
     out = []
     for sc in scenarios:
-        if isinstance(sc, dict) and isinstance(sc.get("events"), str):
-            events = read_events(events_path(sc["events"], file), names)
+        tables = sc.get("events") if isinstance(sc, dict) else None
+        if isinstance(tables, str):
+            tables = [tables]
+        if isinstance(tables, list) and all(isinstance(t, str) for t in tables):
+            events = [e for t in tables for e in read_events(events_path(t, file), names)]
+            t0 = date.fromisoformat(data["start_date"])
+            for t in sc.get("control_from") or []:
+                events = [
+                    e
+                    for e in read_events(events_path(t, file), names)
+                    if e.event == "captured" and e.date < t0
+                ] + events
+            sc = {**sc, "events": ";".join(tables)}
             days = int(sc.get("days", 0) or 0)
             phases, border = event_phases(events, data["start_date"], days)
             sc = {**sc, "phases": [p.model_dump() for p in phases] + list(sc.get("phases") or [])}

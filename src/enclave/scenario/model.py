@@ -309,9 +309,13 @@ class Scenario(_Strict):
     events: str | None = Field(
         None,
         description=(
-            "event table (embedded name under data/events, or a CSV path) turned into phases"
-            " by the one rule of enclave.conflict.events; its phases come first"
+            "event table(s) (embedded names under data/events, or CSV paths; a list in YAML)"
+            " turned into phases by the one rule of enclave.conflict.events; they come first"
         ),
+    )
+    control_from: list[str] = Field(
+        default_factory=list,
+        description="event tables whose captures before the start set who holds what on day 0",
     )
     border: list[BorderPolicy] | None = Field(
         None, description="border policy over time; omitted = the case's policy"
