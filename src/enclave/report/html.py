@@ -530,7 +530,7 @@ def render(
             f"src='{_png(map_figure(ds, case, vocab, s, day))}'>"
             f"<img alt='map of {_e(s)} over time' "
             f"src='{_png(strip_figure(ds, case, vocab, s, strip_days))}'>"
-            f"<figcaption>Map on day {day}, the day most people are away from home (top), and on "
+            f"<figcaption>Map on day {day}, the scenario's last day (top), and on "
             f"days {', '.join(map(str, strip_days))} (bottom). Areas: Voronoi cells of the "
             f"places on this side of the border, clipped to {_e(case.home_country)} and to "
             "0.3° around the places, coloured by who holds the place that day; red line: the "
@@ -636,11 +636,8 @@ def render(
 
 
 def _map_day(ds: xr.Dataset, s: str) -> int:
-    """The day with the most people away from home (newly displaced so far, median)."""
-    n = int(ds["scenario_days"].sel(scenario=s))
-    cum = ds["newly_displaced"].sel(scenario=s).isel(day=slice(0, n)).cumsum("day")
-    away = cum.median("member").values
-    return int(np.nanargmax(away)) if np.nanmax(away) > 0 else n - 1
+    """The scenario's last day (where its moves have led)."""
+    return int(ds["scenario_days"].sel(scenario=s)) - 1
 
 
 def _needs_parts(ds: xr.Dataset, s: str, st: pd.DataFrame) -> list[str]:
