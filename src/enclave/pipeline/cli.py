@@ -46,6 +46,15 @@ def run_command(
     sensitivity: bool = typer.Option(
         True, "--sensitivity/--no-sensitivity", help="one-at-a-time sensitivity runs"
     ),
+    backend: str = typer.Option(
+        "processes", "--backend", help="where members run: processes, serial or dask"
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (tcp://host:8786); implies dask"
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="finish an interrupted run in --out (same settings)"
+    ),
 ) -> None:
     """Run every scenario of a case as an ensemble; write results.nc, CSVs and report.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -63,9 +72,19 @@ def run_command(
     ):
         if value is not None and value < low:
             raise EnclaveInputError(None, flag, f"must be at least {low} (got {value})")
+    from enclave.ensemble.backends import BACKENDS
+
+    if backend not in BACKENDS:
+        raise EnclaveInputError(
+            None, "--backend", f"'{backend}' is not one of {', '.join(BACKENDS)}"
+        )
     c = load(case)
     out = out or Path("results") / c.case
     check_output_folder(out)
+    if scheduler is not None:
+        from enclave.ensemble.backends import DaskBackend
+
+        DaskBackend(scheduler).check()
     err = Console(stderr=True)
     total = runs_needed(c, members, sensitivity)
     lever = _border(border)
@@ -77,7 +96,13 @@ def run_command(
         console=err,
         transient=False,
     ) as progress:
-        task = progress.add_task(f"{c.case}: runs", total=total)
+        tasks: list = []  # the bar appears with the first finished run, not before checks
+
+        def advance() -> None:
+            if not tasks:
+                tasks.append(progress.add_task(f"{c.case}: runs", total=total))
+            progress.advance(tasks[0])
+
         res = run_case(
             c,
             out,
@@ -87,7 +112,10 @@ def run_command(
             lever,
             sensitivity,
             workers,
-            on_done=lambda: progress.advance(task),
+            on_done=advance,
+            backend=backend,
+            scheduler=scheduler,
+            resume=resume,
         )
     from enclave.report.terminal import print_table
 
