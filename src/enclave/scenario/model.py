@@ -344,7 +344,7 @@ class Case(_Strict):
     )
     destination_labels: dict[str, str] = Field(
         default_factory=dict,
-        description="words for destination kinds in the report, e.g. regime_area: government-held areas",
+        description="report words for destination kinds (regime_area: government-held areas)",
     )
     road_names: list[str] | None = Field(
         None, description="main roads drawn and named in the report (default: every named road)"
