@@ -40,6 +40,10 @@ def _register_commands() -> None:
 
     app.command("sensitivity")(sensitivity_command)
     app.command("discover")(discover_command)
+    from enclave.calibration.cli import backtest_command, calibrate_command
+
+    app.command("calibrate")(calibrate_command)
+    app.command("backtest")(backtest_command)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001

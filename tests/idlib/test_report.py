@@ -95,6 +95,7 @@ def test_run_writes_every_file(idlib_run):
         "leave_share_idps",
         "spawn_rate",
         "camp_occupancy",
+        "front_crossing_rate",
     }
     with xr.open_dataset(out / "results.nc", engine="h5netcdf") as ds:
         assert dict(ds.sizes) == {

@@ -49,6 +49,9 @@ class Timeline:
     onset: np.ndarray  # int32 [D, P]
     border: np.ndarray  # bool [L]: links from Syria into Turkey
     front: np.ndarray  # bool [D, L]: front-line links that day
+    #: bool [D, L]: front links under a ``share`` corridor that day (``link_capacity`` -1
+    #: there; the build turns it into ``front_crossing_rate`` x people at the origin)
+    crossing: np.ndarray | None = None
 
     @property
     def days(self) -> int:
@@ -139,6 +142,7 @@ def timeline(
     cap[:, border_out] = border_schedule(border, D)[:, None]
     cap[:, border_back] = 0
     front = np.zeros((D, L), dtype=bool)
+    crossing = np.zeros((D, L), dtype=bool)
     corridors = [ph for ph in scenario.phases if isinstance(ph, Corridor)]
     pair_masks = []
     for ph in corridors:
@@ -158,7 +162,8 @@ def timeline(
         for ph, m in zip(corridors, pair_masks):
             if ph.start <= d and (ph.end is None or d < ph.end):
                 sel = fr if m is None else (fr & m)
-                cap[d, sel] = -1 if ph.policy == "open" else int(ph.quota_per_day)
+                cap[d, sel] = int(ph.quota_per_day) if ph.policy == "quota" else -1
+                crossing[d, sel] = ph.policy == "share"
     return Timeline(
         intensity=intensity,
         control=control,
@@ -166,4 +171,5 @@ def timeline(
         onset=onset,
         border=border_out,
         front=front,
+        crossing=crossing,
     )

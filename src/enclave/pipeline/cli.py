@@ -55,6 +55,9 @@ def run_command(
     resume: bool = typer.Option(
         False, "--resume", help="finish an interrupted run in --out (same settings)"
     ),
+    calibration: str = typer.Option(
+        None, "--calibration", help="calibration file (from enclave calibrate) to apply"
+    ),
 ) -> None:
     """Run every scenario of a case as an ensemble; write results.nc, CSVs and report.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -79,6 +82,9 @@ def run_command(
             None, "--backend", f"'{backend}' is not one of {', '.join(BACKENDS)}"
         )
     c = load(case)
+    from enclave.calibration.files import load_for_case
+
+    c, cal = load_for_case(c, calibration)
     out = out or Path("results") / c.case
     check_output_folder(out)
     if scheduler is not None:
@@ -86,6 +92,12 @@ def run_command(
 
         DaskBackend(scheduler).check()
     err = Console(stderr=True)
+    if cal is not None:
+        fitted = ", ".join(
+            f"{k} {v['value']:.4g} [{v['p05']:.4g}-{v['p95']:.4g}]"
+            for k, v in cal["parameters"].items()
+        )
+        err.print(f"calibration {cal['_file']} ({cal['case']}): {fitted}")
     total = runs_needed(c, members, sensitivity)
     lever = _border(border)
     with Progress(

@@ -35,7 +35,7 @@ from enclave.displacement.api import Drivers
 from enclave.displacement.network import Network, PlaceKind
 from enclave.displacement.rules import MoveRules
 from enclave.scenario.geography import Geography, geography
-from enclave.scenario.model import BorderPolicy, Case, Scenario
+from enclave.scenario.model import CONTROL_CODES, BorderPolicy, Case, Scenario
 
 FLEE_KIND = {
     "town": PlaceKind.TOWN,
@@ -84,8 +84,14 @@ def people(case: Case, values: dict[str, float]) -> People:
     for i, p in enumerate(case.places):
         if p.kind == "idp_camp_cluster":
             capacity[i] = (
-                float(p.capacity) if p.capacity else residents[i] / values["camp_occupancy"]
+                float(p.capacity)
+                if p.capacity
+                else residents[i] / values["camp_occupancy"]
+                if residents[i] > 0
+                else 0.0
             )
+        elif p.kind == "turkish_held_area" and p.capacity:
+            capacity[i] = float(p.capacity)  # a town's hosting room
     total = float(values["enclave_population"])
     in_camps = float(residents.sum())
     if total <= in_camps:
@@ -143,10 +149,21 @@ def member_inputs(
     border: str | None = None,
     days: int | None = None,
     geo: Geography | None = None,
+    state: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MemberInputs:
-    """Network, drivers and rules for one run (one agent = ``scale`` people)."""
+    """Network, drivers and rules for one run (one agent = ``scale`` people).
+
+    ``state`` = (willing people left per place, people already displaced per place) replaces
+    the case's day-0 split: a case that starts where another run ended (the back-test).
+    """
     geo = geo or geography(case)
     ppl = people(case, values)
+    if state is not None:
+        from dataclasses import replace
+
+        ppl = replace(
+            ppl, willing=np.asarray(state[0], float), residents=np.asarray(state[1], float)
+        )
     tl = timeline(scenario, geo, border_policies(case, scenario, border), days)
     cap_agents = np.where(ppl.capacity > 0, np.maximum(_agents(ppl.capacity, scale), 1), -1)
     network = Network.build(
@@ -168,6 +185,11 @@ def member_inputs(
     cap = tl.link_capacity.copy()
     quota = cap > 0
     cap[quota] = np.maximum(np.rint(cap[quota] / scale), 1).astype(np.int64)
+    if tl.crossing is not None and tl.crossing.any():
+        # only from the side not held by the government that day (the way across the front)
+        from_gov = tl.control[:, geo.link_from] == CONTROL_CODES["government"]
+        q = np.where(from_gov, 0, crossing_quota(ppl, geo, values, scale)[None, :])
+        cap = np.where(tl.crossing, q, cap)
     drivers = Drivers(
         conflict=tl.intensity.astype(np.float32),
         conflict_onset=tl.onset.astype(np.int32),
@@ -183,6 +205,22 @@ def member_inputs(
         geography=geo,
         scale=int(scale),
     )
+
+
+def crossing_quota(ppl: People, geo: Geography, values: dict[str, float], scale: int) -> np.ndarray:
+    """Agents a day allowed over each link under a ``share`` corridor: int64 [L].
+
+    Front crossing (issue 8, part 2) as one calibratable rate: a front road leaving a
+    place p not held by the government lets through at most ``front_crossing_rate`` x
+    (people living at p on day 0: town population plus camp residents) a day, rounded to
+    agents; 0 where nobody lives at p (the road is then closed). Why this rule: the
+    2018-19 figures for crossings into government areas (OCHA: 3,075 in May 2019) are
+    small against the people near the front, and a rate per person near the front scales
+    with how many could try, without a per-road figure that nobody published.
+    """
+    people_at = ppl.population + ppl.residents
+    q = float(values.get("front_crossing_rate", 0.0)) * people_at[geo.link_from] / scale
+    return np.rint(q).astype(np.int64)
 
 
 def central_values(case: Case) -> dict[str, float]:

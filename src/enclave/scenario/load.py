@@ -8,6 +8,7 @@ line (where the YAML gives one) and the field path, e.g.
 from __future__ import annotations
 
 import datetime
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from enclave.errors import EnclaveInputError
 from enclave.scenario.model import Advance, Case, Corridor
 
-EMBEDDED = ("idlib-2018",)
+EMBEDDED = ("idlib-2018", "idlib-2019", "idlib-2019-20")
 _RULES_FROM_INPUTS = (
     "displaced_per_conflict_day",
     "conflict_driven_spawning",
@@ -70,6 +71,11 @@ def loads(text: str, file: str | Path = "<string>") -> Case:
         raise EnclaveInputError(file, "1", "a case file must be a YAML mapping (key: value)")
     # keys starting with "x-" hold YAML anchors for reuse (as in docker-compose); ignored
     data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+    if isinstance(data.get("inputs_from"), str):
+        data = _shared_inputs(data, file)
+    if isinstance(data.get("geography"), str):
+        data = _with_geography(data, file)
+    data = _with_events(data, file)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
@@ -83,6 +89,166 @@ def loads(text: str, file: str | Path = "<string>") -> Case:
         loc, msg = problem
         raise EnclaveInputError(file, _where(root, loc), msg)
     return case
+
+
+# --------------------------------------------------------------------------- geography
+GEOGRAPHY_KIND = {
+    "town": "town",
+    "idp_camp_cluster": "idp_camp_cluster",
+    "border_crossing": "border_crossing",
+    "abroad": "turkey",
+}
+
+
+#: SOURCES.md rule C2: room for new arrivals in a town of the Turkish-held north.
+TURKISH_HELD_ROOM = 0.5
+
+
+def geography_dir(name: str) -> Path:
+    return Path(str(resources.files("enclave.scenario") / "data" / "geography" / name))
+
+
+def _num(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(float(text)) if text else None
+
+
+def contract_places(folder: Path) -> tuple[list[dict], list[dict]]:
+    """Places and roads of a shared geography (``places.csv``/``roads.csv``, the data contract).
+
+    Kinds: an opposition-held town stays a ``town``; a government-held town becomes a
+    ``regime_area`` (people who reach it stay: the model has no returns from government
+    areas); a town of the Turkish-held north becomes a ``turkish_held_area`` with its
+    hosting room as capacity (a Flee camp: people reach it, stay while there is room and
+    can move on at the camp move chance); ``abroad`` is the ``turkey`` sink.
+    """
+    import csv
+
+    places, roads = [], []
+    with open(folder / "places.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            kind = GEOGRAPHY_KIND.get(row["kind"], row["kind"])
+            held = row.get("held_by_2018", "")
+            if kind == "town" and held == "government":
+                kind = "regime_area"
+            elif kind == "town" and held == "turkish_held":
+                kind = "turkish_held_area"
+            p = {
+                "name": row["name"],
+                "kind": kind,
+                "lat": float(row["lat"]),
+                "lon": float(row["lon"]),
+                "country": row.get("country") or None,
+            }
+            if kind == "town":
+                p["population"] = _num(row.get("population_2018"))
+                p["population_source"] = row.get("population_source") or None
+            if kind in ("idp_camp_cluster", "turkish_held_area"):
+                p["capacity"] = _num(row.get("capacity"))
+                p["capacity_source"] = row.get("capacity_source") or None
+                pop = _num(row.get("population_2018"))
+                if kind == "turkish_held_area" and p["capacity"] is None and pop:
+                    # SOURCES.md rule C2 (uniform): hosting room = 0.5 x population_2018
+                    p["capacity"] = max(1, int(TURKISH_HELD_ROOM * pop))
+                    p["capacity_source"] = "assumption: SOURCES.md rule C2, 0.5 x population_2018"
+                if kind == "idp_camp_cluster":
+                    p["residents"] = _num(row.get("residents_2018")) or 0
+                    p["residents_source"] = row.get("residents_source") or None
+            if held in ("opposition", "government", "turkish_held", "turkey"):
+                p["control"] = held
+            p["notes"] = row.get("notes") or None
+            places.append(p)
+    with open(folder / "roads.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            roads.append(
+                {
+                    "from": row["from"],
+                    "to": row["to"],
+                    "km": float(row["km"]),
+                    "road": row.get("road") or "road",
+                    "source": row.get("source") or None,
+                }
+            )
+    return places, roads
+
+
+def _shared_inputs(data: dict, file: str | Path) -> dict:
+    """``inputs_from: CASE``: inputs, border and rules not given are CASE's, unchanged.
+
+    An ``inputs`` mapping in the case overrides single inputs (the others stay CASE's)."""
+    name = data.pop("inputs_from")
+    if name not in EMBEDDED:
+        raise EnclaveInputError(file, "inputs_from", f"no embedded case named '{name}'")
+    base = yaml.safe_load(embedded_path(name).read_text(encoding="utf-8"))
+    if isinstance(base.get("inputs_from"), str):
+        base = _shared_inputs(base, embedded_path(name))
+    merged = {**{k: base[k] for k in ("inputs", "border", "rules") if k in base}, **data}
+    if isinstance(data.get("inputs"), dict) and isinstance(base.get("inputs"), dict):
+        merged["inputs"] = {**base["inputs"], **data["inputs"]}  # per-input overrides
+    return merged
+
+
+def _with_geography(data: dict, file: str | Path) -> dict:
+    """Fill a case's places and roads from the geography it names (case entries override)."""
+    name = data["geography"]
+    folder = geography_dir(name)
+    if (folder / "places.csv").exists():
+        try:
+            places, roads = contract_places(folder)
+        except (OSError, KeyError, ValueError) as exc:
+            raise EnclaveInputError(folder / "places.csv", None, f"bad geography: {exc}") from None
+    elif name in EMBEDDED:
+        base = yaml.safe_load(embedded_path(name).read_text(encoding="utf-8"))
+        places, roads = base["places"], base["roads"]
+        # inputs, border and rules not given are shared unchanged with that case
+        data = {**{k: base[k] for k in ("inputs", "border", "rules") if k in base}, **data}
+    else:
+        raise EnclaveInputError(file, "geography", f"no embedded geography named '{name}'")
+    over = {p.get("name"): p for p in data.get("places", []) or [] if isinstance(p, dict)}
+    merged = [over.pop(p["name"], p) for p in places] + list(over.values())
+    return {**data, "places": merged, "roads": list(roads) + list(data.get("roads", []) or [])}
+
+
+def events_path(name: str, file: str | Path) -> Path:
+    embedded = Path(str(resources.files("enclave.scenario") / "data" / "events" / f"{name}.csv"))
+    if embedded.exists():
+        return embedded
+    path = Path(name)
+    if not path.is_absolute():
+        path = Path(file).parent / path
+    return path
+
+
+def _with_events(data: dict, file: str | Path) -> dict:
+    """Expand each scenario's ``events`` table into phases (and border, if it sets one)."""
+    from enclave.conflict.events import event_phases, read_events
+
+    scenarios = data.get("scenarios")
+    if not isinstance(scenarios, list) or not isinstance(data.get("start_date"), str):
+        return data
+    names = [p.get("name") for p in data.get("places", []) or [] if isinstance(p, dict)]
+    out = []
+    for sc in scenarios:
+        tables = sc.get("events") if isinstance(sc, dict) else None
+        if isinstance(tables, str):
+            tables = [tables]
+        if isinstance(tables, list) and all(isinstance(t, str) for t in tables):
+            events = [e for t in tables for e in read_events(events_path(t, file), names)]
+            t0 = date.fromisoformat(data["start_date"])
+            for t in sc.get("control_from") or []:
+                events = [
+                    e
+                    for e in read_events(events_path(t, file), names)
+                    if e.event == "captured" and e.date < t0
+                ] + events
+            sc = {**sc, "events": ";".join(tables)}
+            days = int(sc.get("days", 0) or 0)
+            phases, border = event_phases(events, data["start_date"], days)
+            sc = {**sc, "phases": [p.model_dump() for p in phases] + list(sc.get("phases") or [])}
+            if border is not None and sc.get("border") is None:
+                sc["border"] = [b.model_dump() for b in border]
+        out.append(sc)
+    return {**data, "scenarios": out}
 
 
 # --------------------------------------------------------------------------- checks

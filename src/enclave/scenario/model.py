@@ -16,6 +16,8 @@ Phases of a scenario's conflict timeline (``type`` picks the kind):
   (applied after all other phases, whatever their order).
 - ``corridor``: front-line roads (between a government-held place and one that is not)
   open, or get a daily quota, between two days. Front-line roads are closed otherwise.
+  Policy ``share``: the daily quota of each such road is ``front_crossing_rate`` (an input,
+  calibratable) x the people living at the road's non-government end on day 0.
 """
 
 from __future__ import annotations
@@ -83,12 +85,23 @@ class Place(_Strict):
     country: str | None = Field(None, description="defaults to Turkey for kind turkey")
     notes: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _abroad_alias(cls, data: object) -> object:
+        # kind "abroad" (the shared geography's name for a place across the border) is the
+        # engine's "turkey" kind: a sink reached only over border links
+        if isinstance(data, dict) and data.get("kind") == "abroad":
+            data = {**data, "kind": "turkey"}
+        return data
+
     @model_validator(mode="after")
     def _camp_fields(self) -> Place:
-        if self.kind != "idp_camp_cluster" and (
+        if self.kind not in ("idp_camp_cluster", "turkish_held_area") and (
             self.residents is not None or self.capacity is not None
         ):
-            raise ValueError("residents and capacity are only for kind idp_camp_cluster")
+            raise ValueError(
+                "residents and capacity are only for kinds idp_camp_cluster, turkish_held_area"
+            )
         if self.kind == "idp_camp_cluster" and self.residents is None:
             raise ValueError("a camp cluster needs residents (people in its camps on day 0)")
         return self
@@ -115,6 +128,9 @@ class Range(_Strict):
     unit: str = "1"
     description: str = ""
     source: str = Field(min_length=1, description="where the range comes from, or why")
+    calibrate: bool = Field(
+        False, description="fitted by 'enclave calibrate'; [low, high] is then the prior range"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -127,6 +143,10 @@ class Range(_Strict):
     @property
     def mid(self) -> float:
         return self.central if self.central is not None else 0.5 * (self.low + self.high)
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
 
 
 class Inputs(_Strict):
@@ -145,6 +165,15 @@ class Inputs(_Strict):
     )
     camp_occupancy: Range = Field(
         description="camp residents / capacity on day 0 (derives capacities not given)"
+    )
+    front_crossing_rate: Range = Field(
+        default_factory=lambda: Range(
+            low=0.0, high=0.0, source="not used: no corridor with policy share in this case"
+        ),
+        description=(
+            "share of the people living at a front place (not government-held) who may cross"
+            " each front road leaving it per day, where a corridor has policy share"
+        ),
     )
 
     @field_validator(
@@ -254,7 +283,7 @@ class Corridor(_Strict):
     between: list[tuple[str, str]] | Literal["front"] = "front"
     start: int = Field(ge=0)
     end: int | None = Field(None, ge=1)
-    policy: Literal["open", "quota"] = "open"
+    policy: Literal["open", "quota", "share"] = "open"
     quota_per_day: int | None = Field(None, ge=1)
 
     @model_validator(mode="after")
@@ -277,6 +306,17 @@ class Scenario(_Strict):
     description: str = Field(min_length=1)
     days: int = Field(ge=1, le=3650)
     phases: list[Phase] = Field(default_factory=list)
+    events: str | None = Field(
+        None,
+        description=(
+            "event table(s) (embedded names under data/events, or CSV paths; a list in YAML)"
+            " turned into phases by the one rule of enclave.conflict.events; they come first"
+        ),
+    )
+    control_from: list[str] = Field(
+        default_factory=list,
+        description="event tables whose captures before the start set who holds what on day 0",
+    )
     border: list[BorderPolicy] | None = Field(
         None, description="border policy over time; omitted = the case's policy"
     )
@@ -327,6 +367,16 @@ class Case(_Strict):
     start_date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     home_country: str = "Syria"
     default_scale: int = Field(50, ge=1, description="people per agent for enclave run")
+    geography: str | None = Field(
+        None,
+        description=(
+            "name of the shared geography the places and roads come from (an embedded"
+            " geography folder or an embedded case); places/roads then only override"
+        ),
+    )
+    calibration: str | None = Field(
+        None, description="calibration file loaded by default (embedded name or path)"
+    )
     places: list[Place] = Field(min_length=2)
     roads: list[Road] = Field(min_length=1)
     border: Border
@@ -344,7 +394,8 @@ class Case(_Strict):
     )
     destination_labels: dict[str, str] = Field(
         default_factory=dict,
-        description="report words for destination kinds (regime_area: government-held areas)",
+        description="words for destination kinds in the report "
+        "(e.g. regime_area: government-held areas)",
     )
     road_names: list[str] | None = Field(
         None, description="main roads drawn and named in the report (default: every named road)"
@@ -361,6 +412,11 @@ class Case(_Strict):
         return v
 
     # ------------------------------------------------------------------ helpers
+    @property
+    def geography_name(self) -> str:
+        """What a calibration file must name to apply to this case."""
+        return self.geography or f"inline:{self.case}"
+
     @property
     def place_names(self) -> list[str]:
         return [p.name for p in self.places]

@@ -1,0 +1,1 @@
+"""Calibration on an observed offensive (ABC-SMC with pyabc) and calibration files."""

@@ -1,0 +1,32 @@
+"""The shipped calibration is real: a fresh small-budget fit contains its fitted values."""
+
+import pytest
+
+from enclave.calibration.files import read_calibration
+from enclave.calibration.fit import Targets, calibrated_names, fit, observed_summaries
+from enclave.calibration.observed import load_observed
+from enclave.scenario import load
+
+
+@pytest.mark.slow
+def test_shipped_values_lie_in_a_fresh_fits_intervals():
+    shipped = read_calibration("idlib-2019")
+    case = load(shipped["case"])
+    assert shipped["parameter_set"] == calibrated_names(case)
+    assert shipped["geography"] == case.geography_name
+    tg = Targets.from_observed(load_observed(), case, case.scenarios[0].days)
+    r = fit(case, tg, observed_summaries(tg), budget=150, scale=shipped["scale"], seed=11)
+    for k, p in shipped["parameters"].items():
+        assert r.p05[k] <= p["value"] <= r.p95[k], (k, p["value"], r.p05[k], r.p95[k])
+    # and the fit is informative about the spawn rate: well inside its prior
+    lo, hi = r.prior["spawn_rate"]
+    assert r.p95["spawn_rate"] - r.p05["spawn_rate"] <= 0.5 * (hi - lo)
+
+
+def test_backtest_case_loads_the_shipped_calibration():
+    from enclave.calibration.files import load_for_case
+
+    case, data = load_for_case(load("idlib-2019-20"), None)
+    assert data is not None and data["case"] == "idlib-2019"
+    v = data["parameters"]["spawn_rate"]
+    assert case.inputs.spawn_rate.low == v["p05"] and case.inputs.spawn_rate.mid == v["value"]
