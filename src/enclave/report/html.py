@@ -30,7 +30,7 @@ from enclave.analysis.summary import DEFINITIONS, METRICS, member_metrics  # noq
 from enclave.analysis.weights import weighted_metric  # noqa: E402
 from enclave.report.maps import map_figure, strip_figure  # noqa: E402
 from enclave.report.terminal import border_note, compact  # noqa: E402
-from enclave.report.vocab import Vocabulary, vocabulary  # noqa: E402
+from enclave.report.vocab import Vocabulary, metric_label, vocabulary  # noqa: E402
 from enclave.scenario.build import FLEE_KIND  # noqa: E402
 from enclave.scenario.model import INPUT_NAMES, Case  # noqa: E402
 
@@ -243,16 +243,7 @@ def _table(df: pd.DataFrame, left: Sequence[str] = (), cls: str = "") -> str:
 
 
 def _label(metric: str, place: str, vocab: Vocabulary) -> str:
-    label = DEFINITIONS[metric][1]
-    if metric == "into_turkey" and vocab.border_countries:
-        label = f"crossings into {vocab.across}"
-    elif metric == "into_turkish_held":
-        label = f"arrivals in {vocab.kind('turkish_held_area')}"
-    elif metric == "to_government":
-        label = f"arrivals in {vocab.kind('regime_area')}"
-    elif metric.startswith("at_border"):
-        label = label.replace("the border", vocab.border)
-    return f"{place}: {label}" if place else label
+    return metric_label(metric, place, vocab)
 
 
 def summary_table(summary: pd.DataFrame, scenarios: Sequence[str], vocab: Vocabulary) -> str:
