@@ -225,6 +225,9 @@ def run_flee(
             data_directory=str(validation_dir),
             start_date=start_date,
             data_layout="data_layout.csv",
+            population_scaledown_factor=SimulationSettings.optimisations[
+                "PopulationScaleDownFactor"
+            ],  # v3.1 run.py passes hasten here
         )
         d.ReadL1Corrections(str(instance_dir / "registration_corrections.csv"))
 
@@ -279,7 +282,7 @@ def run_flee(
                     f"{n_agents},{refugees_raw},{in_camps},{refugee_debt}"
                 )
             else:
-                out += f",0.0,0,{n_agents},0,{in_camps},0"
+                out += ",0,0,0,0,0,0"  # v3.1 runscripts/run.py
             rows.append(out)
             if record_places:
                 for p, loc in enumerate(e.locations):
@@ -358,6 +361,71 @@ optimisations:
 """
 
 
+def write_instance(
+    root: str | Path,
+    places: list[tuple[str, str, str, int]],
+    routes: list[tuple[str, str, float]],
+    settings: str,
+    days: int,
+    refugees: list[tuple[int, int]] = ((0, 0),),
+    conflict: dict[str, list[float]] | None = None,
+    closures: list[tuple[str, str, str, int, int]] = (),
+    capacity: dict[str, int] | None = None,
+) -> tuple[Path, Path, Path]:
+    """Write a small Flee instance folder; return (instance, validation, settings).
+
+    ``places``: (name, country, kind, population) rows; ``refugees``: (day, cumulative
+    total) rows of ``refugees.csv``; ``conflict[name]``: intensity per day (default: 1 at
+    conflict zones, 0 elsewhere, every day); ``closures``: (type, name1, name2, start, end);
+    ``capacity[name]``: a camp's capacity (locations.csv's population column for camps).
+    """
+    root = Path(root)
+    inst, val = root / "instance", root / "validation"
+    inst.mkdir(parents=True, exist_ok=True)
+    val.mkdir(parents=True, exist_ok=True)
+    start = dt.date(2020, 1, 1)
+    capacity = capacity or {}
+    lines = ["#name,region,country,latitude,longitude,location_type,conflict_date,population"]
+    for i, (name, country, kind, pop) in enumerate(places):
+        pop = capacity.get(name, pop)
+        lines.append(f"{name},{name},{country},{i * 0.1:.1f},{i * 0.1:.1f},{kind},0,{pop}")
+    (inst / "locations.csv").write_text("\n".join(lines) + "\n")
+    (inst / "routes.csv").write_text(
+        "#name1,name2,distance,forced_redirection\n"
+        + "".join(f"{a},{b},{km},0\n" for a, b, km in routes)
+    )
+    (inst / "closures.csv").write_text(
+        "#closure_type,name1,name2,closure_start,closure_end\n"
+        + "".join(f"{k},{a},{b},{s},{e}\n" for k, a, b, s, e in closures)
+    )
+    (inst / "registration_corrections.csv").write_text("")
+    names = [p[0] for p in places]
+    if conflict is None:
+        conflict = {p[0]: [1.0] * (days + 1) for p in places if p[2] == "conflict_zone"}
+    rows = ["#Day," + ",".join(names)] + [
+        f"{d}," + ",".join(f"{conflict[n][d]:g}" if n in conflict else "0" for n in names)
+        for d in range(days + 1)
+    ]
+    (inst / "conflicts.csv").write_text("\n".join(rows) + "\n")
+    period = f"StartDate,{start}\nLength,{days}\n"
+    (inst / "conflict_period.csv").write_text(period)
+    (inst / "sim_period.csv").write_text(period)
+    camps = [p[0] for p in places if "camp" in p[2]]
+    layout = ["total,refugees.csv"] + [f"{c},{c.lower()}.csv" for c in camps]
+    (val / "data_layout.csv").write_text("\n".join(layout) + "\n")
+    (val / "refugees.csv").write_text(
+        "Date,Refugee_numbers\n"
+        + "".join(f"{start + dt.timedelta(days=d)},{n}\n" for d, n in refugees)
+    )
+    for c in camps:
+        (val / f"{c.lower()}.csv").write_text(
+            f"Date,count\n{start},0\n{start + dt.timedelta(days=days)},0\n"
+        )
+    settings_path = root / "simsetting.yml"
+    settings_path.write_text(settings)
+    return inst, val, settings_path
+
+
 def write_tiny_instance(
     root: str | Path, agents: int = 1000, days: int = 10
 ) -> tuple[Path, Path, Path]:
@@ -366,40 +434,9 @@ def write_tiny_instance(
     ``agents`` are displaced on day 1 (``refugees.csv`` goes from 0 to ``agents`` between day
     0 and day 1), all at the conflict zone A; no day-0 camp stocks, no closures.
     """
-    root = Path(root)
-    inst, val = root / "instance", root / "validation"
-    inst.mkdir(parents=True, exist_ok=True)
-    val.mkdir(parents=True, exist_ok=True)
-    start = dt.date(2020, 1, 1)
-    lines = ["#name,region,country,latitude,longitude,location_type,conflict_date,population"]
-    for i, (name, country, kind, pop) in enumerate(TINY_PLACES):
-        lines.append(f"{name},{name},{country},{i * 0.1:.1f},{i * 0.1:.1f},{kind},0,{pop}")
-    (inst / "locations.csv").write_text("\n".join(lines) + "\n")
-    (inst / "routes.csv").write_text(
-        "#name1,name2,distance,forced_redirection\n"
-        + "".join(f"{a},{b},{km},0\n" for a, b, km in TINY_ROUTES)
+    return write_instance(
+        root, TINY_PLACES, TINY_ROUTES, TINY_SETTINGS, days, refugees=[(0, 0), (1, agents)]
     )
-    (inst / "closures.csv").write_text("#closure_type,name1,name2,closure_start,closure_end\n")
-    (inst / "registration_corrections.csv").write_text("")
-    names = [p[0] for p in TINY_PLACES]
-    conflict = [1 if p[2] == "conflict_zone" else 0 for p in TINY_PLACES]
-    rows = ["#Day," + ",".join(names)] + [
-        f"{d}," + ",".join(str(c) for c in conflict) for d in range(days + 1)
-    ]
-    (inst / "conflicts.csv").write_text("\n".join(rows) + "\n")
-    period = f"StartDate,{start}\nLength,{days}\n"
-    (inst / "conflict_period.csv").write_text(period)
-    (inst / "sim_period.csv").write_text(period)
-    camps = [p[0] for p in TINY_PLACES if "camp" in p[2]]
-    layout = ["total,refugees.csv"] + [f"{c},{c.lower()}.csv" for c in camps]
-    (val / "data_layout.csv").write_text("\n".join(layout) + "\n")
-    day1 = start + dt.timedelta(days=1)
-    (val / "refugees.csv").write_text(f"Date,Refugee_numbers\n{start},0\n{day1},{agents}\n")
-    for c in camps:
-        (val / f"{c.lower()}.csv").write_text(f"Date,count\n{start},0\n{day1},0\n")
-    settings = root / "simsetting.yml"
-    settings.write_text(TINY_SETTINGS)
-    return inst, val, settings
 
 
 # --------------------------------------------------------------------------- CLI

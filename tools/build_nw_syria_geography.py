@@ -23,7 +23,7 @@ OUT = ROOT / "src" / "enclave" / "scenario" / "data" / "geography" / "nw-syria"
 HEADER = [
     "name", "kind", "lat", "lon", "country", "held_by_2018", "region",
     "population_2018", "population_source", "residents_2018", "residents_source",
-    "capacity", "capacity_source", "coords_source", "notes",
+    "capacity", "capacity_source", "coords_source", "notes", "governorate", "subdistrict",
 ]
 
 GN = "GeoNames cities table (github.com/sijomon/howlik database/sql/data/geonames/countries/{c}.sql@50849f42) id {i}"
@@ -274,6 +274,42 @@ NEW_ROADS: list[tuple[str, str, str, str]] = [
 ]
 
 
+# Governorate of the added places (the shared rows carry theirs).
+GOVERNORATE = {
+    "Kafr Lusin camps": "Idlib", "Sarmada camps": "Idlib", "Harem / Salqin camps": "Idlib",
+    "Dana / Killi / Kafr Aruq camps": "Idlib", "Maarrat Misrin / Sheikh Bahr camps": "Idlib",
+    "Darkush camps": "Idlib", "Khirbet al-Joz / Zouf camps": "Idlib", "Bab al-Salam camp": "Aleppo",
+    "Shamarin camps": "Aleppo", "Sijo camps": "Aleppo", "Afrin / Jindires camps": "Aleppo",
+    "Jarablus camps": "Aleppo", "Marea": "Aleppo", "Akhtarin": "Aleppo", "Sawran": "Aleppo",
+    "Al-Rai": "Aleppo", "Jarablus crossing": "Aleppo", "Al-Rai crossing": "Aleppo", "Kirikhan": "Hatay",
+    "Suran (Hama)": "Hama", "Halfaya": "Hama", "Tayyibat al-Imam": "Hama", "Masyaf": "Hama",
+    "Jableh": "Latakia", "As-Safira": "Aleppo", "Kafr Nabudah": "Hama", "Al-Habit": "Idlib",
+    "Al-Hamamiyat": "Hama", "Al-Tamanah": "Idlib", "Maar Shurin": "Idlib", "Talmenes": "Idlib",
+    "Jarjanaz": "Idlib", "Tell Tuqan": "Idlib", "Taftanaz": "Idlib", "Khan Tuman": "Aleppo",
+    "Khan al-Asal": "Aleppo", "Urum al-Kubra": "Aleppo", "Kafr Halab": "Aleppo", "Armanaz": "Idlib",
+}
+# Sub-district (nahiyah) where it is clear from the place itself (a nahiyah seat, or a village whose
+# nahiyah the cited page names); spelled as OCHA/REACH spell those in observed_2019.csv. Blank otherwise.
+SUBDISTRICT = {
+    "Dana": "Dana", "Sarmada": "Dana", "Atmeh camps": "Dana", "Qah camps": "Dana", "Sarmada camps": "Dana",
+    "Maarrat Misrin": "Maaret Tamsrin", "Maarrat Misrin / Sheikh Bahr camps": "Maaret Tamsrin",
+    "Dana / Killi / Kafr Aruq camps": "Maaret Tamsrin", "Salqin": "Salqin", "Harem": "Harim",
+    "Darkush": "Darkosh", "Darkush camps": "Darkosh", "Qalaat al-Madiq": "Madiq Castle",
+    "Kafr Nabudah": "Madiq Castle", "Atarib": "Atareb", "Azaz": "Azaz", "Al-Bab": "Al Bab",
+    "Afrin": "Afrin", "Jindires": "Jandairis", "Rajo": "Raju", "Jarablus": "Jarablus",
+    "Jarablus camps": "Jarablus", "Jarablus crossing": "Jarablus", "Taftanaz": "Teftnaz",
+    "Maarat al-Numan": "Ma'arrat An Nu'man", "Talmenes": "Ma'arrat An Nu'man",
+    "Khan Shaykhun": "Khan Shaykun", "Al-Habit": "Khan Shaykun", "Kafr Zita": "Kafr Zeita",
+    "Marea": "Mare'", "Akhtarin": "Akhtrein", "Sawran": "Suran (Aleppo)", "Al-Rai": "Ar-Ra'ee",
+    "Urum al-Kubra": "Urum Al Kubra", "Kafr Halab": "Urum Al Kubra", "Idlib": "Idleb",
+    "Saraqib": "Saraqab", "Sarmin": "Sarmin", "Ariha": "Ariha", "Jabal al-Zawiya (Ihsim)": "Ehsem",
+    "Kafr Takharim": "Kafr Takharim", "Jisr al-Shughur": "Jisr-Ash-Shugur", "Kafr Nabl": "Kafr Nobol",
+    "Hish": "Heish", "Daret Azza": "Daret Azza", "Binnish": "Bennsh", "Morek": "Suran (Hama)",
+    "Suran (Hama)": "Suran (Hama)", "Tall Rifaat": "Tell Refaat", "Nubl and Zahraa": "Nubl",
+    "Mhardeh": "Mhardeh", "Al-Suqaylabiyah": "As-Suqaylabiyah",
+}
+
+
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance in km (R = 6371.0088 km, the mean Earth radius)."""
     r = 6371.0088
@@ -317,6 +353,7 @@ def main() -> int:
                 "residents_2018": "", "residents_source": "", "capacity": "", "capacity_source": "",
                 "coords_source": fix.get("coords", coords) or "see notes",
                 "notes": f"{loc}; {notes}" if notes else loc,
+                "governorate": r["governorate"], "subdistrict": SUBDISTRICT.get(r["name"], ""),
             })
     for (name, kind, lat, lon, country, held, region, pop, pop_src, coords, notes) in NEW_PLACES:
         rows.append({
@@ -324,6 +361,7 @@ def main() -> int:
             "held_by_2018": held, "region": region, "population_2018": f"{pop}", "population_source": pop_src,
             "residents_2018": "", "residents_source": "", "capacity": "", "capacity_source": "",
             "coords_source": coords, "notes": notes,
+            "governorate": GOVERNORATE[name], "subdistrict": SUBDISTRICT.get(name, ""),
         })
     by_name = {r["name"]: r for r in rows}
     # OCHA's ~136,000 left in Afrin district (end May 2018) split by the 2004 nahiyah shares,

@@ -36,6 +36,10 @@ def _register_commands() -> None:
     app.command("run")(run_command)
     app.command("scenarios")(scenarios_command)
     app.command("export-flee")(export_flee_command)
+    from enclave.pipeline.explain import discover_command, sensitivity_command
+
+    app.command("sensitivity")(sensitivity_command)
+    app.command("discover")(discover_command)
     from enclave.calibration.cli import backtest_command, calibrate_command
 
     app.command("calibrate")(calibrate_command)

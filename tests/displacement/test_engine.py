@@ -138,3 +138,71 @@ def test_camp_data_never_steer_agents(flee_data, tmp_path):
     second = run_flee(instance, validation, days=40, seed=2)
     assert np.array_equal(first.camp_sim, second.camp_sim)
     assert not np.array_equal(first.camp_data, second.camp_data)
+
+
+def test_exported_idlib_instance_spawns_people(tmp_path):
+    """``enclave export-flee full-offensive D`` writes conflict-driven spawning (pop_ratio);
+    ``enclave flee`` on D must spawn from the conflicts, as Flee does, not from D's (empty)
+    refugee table."""
+    import warnings
+
+    from enclave.displacement.flee_run import run_flee
+    from enclave.scenario import load
+    from enclave.scenario.flee_export import export_flee
+
+    export_flee(load(None), "full-offensive", tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = run_flee(
+            tmp_path / "input_csv", tmp_path / "source_data", tmp_path / "simsetting.yml", days=30
+        )
+    assert run.rules.conflict_driven_spawning
+    assert int(run.result.spawned[1:].sum()) > 10_000
+
+
+def test_new_agents_are_mixed_not_grouped_by_origin():
+    """Flee draws each new agent's place in turn, so a cohort is interleaved; Enclave's
+    agents act in stored order, so grouping would let low-index origins reach nearly full
+    camps first."""
+    from enclave.displacement.engine import AgentState
+
+    state = AgentState.empty(10)
+    state.add(np.array([500, 500]), np.random.default_rng(1))
+    places = state.arrays["place"][: state.n]
+    assert (places == 0).sum() == 500
+    first_half = places[:500]
+    assert 200 < (first_half == 0).sum() < 300  # grouped would be 500
+    grouped = AgentState.empty(10)
+    grouped.add(np.array([2, 3]))
+    assert grouped.arrays["place"][:5].tolist() == [0, 0, 1, 1, 1]
+
+
+def test_awareness_5_on_a_published_size_graph_runs_in_bounded_time_and_memory():
+    """Flee 3.1 accepts any awareness_level and published instances use 5; on a graph of
+    40 places and 45 roads the route table stays small and a run is quick."""
+    import time
+
+    from enclave.displacement.routes import enumerate_routes
+    from tests.displacement.helpers import drivers
+
+    rng = np.random.default_rng(0)
+    n = 40
+    roads = [(i, i + 1, float(rng.integers(20, 200))) for i in range(n - 1)]
+    while len(roads) < 45:
+        a, b = sorted(int(x) for x in rng.choice(n, 2, replace=False))
+        if b - a > 1 and (a, b) not in {(r[0], r[1]) for r in roads}:
+            roads.append((a, b, float(rng.integers(20, 200))))
+    kinds = [1] + [0] * (n - 5) + [2] * 4
+    net = Network.build(
+        [f"p{i}" for i in range(n)], kinds, ["x"] * n, [1000] * n, [-1] * n,
+        [0.0] * n, [0.0] * n, roads,
+    )  # fmt: skip
+    table = enumerate_routes(net, 5)
+    assert table.links.shape[1] == 5 and table.links.nbytes < 1_000_000
+    assert len(enumerate_routes(net, 6).end) > len(table.end)
+    days = 30
+    d = drivers(net, days, conflict_places=(0,), new=[1000] * days)
+    started = time.perf_counter()
+    run = simulate(net, d, MoveRules(awareness_level=5), 1)
+    assert time.perf_counter() - started < 10.0
+    assert run.occupancy[-1, -4:].sum() > 0

@@ -62,8 +62,24 @@ def test_closures_country_location_and_link(tmp_path):
     assert fixed[:, b_to_a].tolist() == [-1, 0, 0, -1]
     p0p1, p1p0 = net.link_index("p0", "p1")[0], net.link_index("p1", "p0")[0]
     assert fixed[:, p0p1].tolist() == [0, 0, -1, -1]
-    assert compat[:, p0p1].tolist() == [-1, -1, -1, -1]  # Flee 3.1 closes only name2->name1
-    assert compat[:, p1p0].tolist() == [0, 0, -1, -1]
+    # Flee 3.1 compares names by identity: a link closure of multi-character names
+    # closes nothing
+    assert compat[:, p0p1].tolist() == [-1, -1, -1, -1]
+    assert compat[:, p1p0].tolist() == [-1, -1, -1, -1]
+    assert compat[:, a_to_b].tolist() == [-1, 0, 0, -1]
+
+
+def test_closures_follow_flee_events_day_by_day(tmp_path):
+    """Start before day 0 never closes; of two overlapping closures the first reopening
+    wins (Flee's enact_border_closures acts on the start and end days only)."""
+    net = line_network([0, 0, 0], [10.0, 10.0], countries=["A", "A", "B"])
+    path = tmp_path / "closures.csv"
+    path.write_text("#type,n1,n2,start,end\ncountry,A,B,-1,3\nlocation,p0,,1,3\nlocation,p0,,2,5\n")
+    cap = read_closures(path, net, 6)
+    a_to_b = net.link_index("p1", "p2")[0]
+    p0p1 = net.link_index("p0", "p1")[0]
+    assert cap[:, a_to_b].tolist() == [-1] * 6
+    assert cap[:, p0p1].tolist() == [-1, 0, 0, -1, -1, -1]
 
 
 def _copy(flee_data: Path, tmp_path: Path) -> Path:
@@ -166,14 +182,88 @@ def test_bad_settings(tmp_path, text, where, problem):
     assert where in str(err.value) and problem in str(err.value)
 
 
-def test_shared_settings_warn_once_about_unhonoured_keys(flee_data):
+def test_shared_settings_read_without_a_warning(flee_data):
+    """sum_from_camps, capacity_scaling, empty_camps_on_day0 and the decay interval are
+    keys Flee 3.1 itself never acts on: no warning for them."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rules = read_settings(flee_data / "simsetting.yml")
-    assert len(caught) == 1
-    assert "sum_from_camps" in str(caught[0].message)
-    assert "capacity_scaling" in str(caught[0].message)
+    assert not caught, [str(w.message) for w in caught]
     assert rules.max_move_speed == 200.0 and rules.camp_weight == 2.0
     assert rules.start_on_foot and rules.avoid_short_stints
     assert rules.conflict_spawn_decay == (1.0, 1.0, 1.0, 0.5, 0.1)
     assert np.isclose(rules.conflict_weight, 1 / np.sqrt(10))
+
+
+def test_keys_flee_acts_on_warn_only_when_switched_on(tmp_path):
+    path = tmp_path / "simsetting.yml"
+    path.write_text("move_rules:\n  stay_close_to_home: False\n  home_distance_power: 0.7\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_settings(path)
+    assert not caught
+    path.write_text("move_rules:\n  stay_close_to_home: True\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_settings(path)
+    assert len(caught) == 1 and "stay_close_to_home" in str(caught[0].message)
+
+
+def test_use_v1_rules_wins_whatever_the_key_order(tmp_path):
+    """Flee 3.1 applies the v1 preset after reading every key (ReadFromYML)."""
+    path = tmp_path / "simsetting.yml"
+    path.write_text("move_rules:\n  use_v1_rules: True\n  max_move_speed: 360\n  camp_weight: 1\n")
+    rules = read_settings(path)
+    assert rules.max_move_speed == 200.0 and rules.camp_weight == 2.0
+    assert rules.conflict_weight == 0.25 and not rules.start_on_foot
+
+
+def test_displaced_per_conflict_day_is_an_integer_outside_pop_ratio(tmp_path):
+    path = tmp_path / "simsetting.yml"
+    path.write_text(
+        "spawn_rules:\n  conflict_driven_spawning:\n    spawn_mode: constant\n"
+        "    displaced_per_conflict_day: 10.7\n"
+    )
+    assert read_settings(path).displaced_per_conflict_day == 10.0
+
+
+def test_walk_probability_is_warned_not_dropped(flee_data, tmp_path):
+    folder = _copy(flee_data, tmp_path)
+    routes = folder / "routes.csv"
+    lines = routes.read_text().splitlines()
+    lines[0] = lines[0].rstrip() + ",walk_probability"
+    lines[1:] = [line.rstrip() + (",0.5" if i == 0 else ",0") for i, line in enumerate(lines[1:])]
+    routes.write_text("\n".join(lines) + "\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_instance(folder, days=5)
+    assert any("walk_probability" in str(w.message) for w in caught)
+
+
+def test_bundled_mali_example_reads_without_a_warning():
+    """``enclave flee --example mali`` on a clean run prints no warning: every input of
+    the bundled instance is read as Flee reads it."""
+    from enclave.displacement.cli import example_paths
+    from enclave.displacement.flee_io import read_period
+    from enclave.displacement.validation import read_validation
+
+    instance, validation, settings = example_paths("mali")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rules = read_settings(settings)
+        inst = read_instance(instance)
+        read_validation(
+            validation,
+            inst.start_date,
+            inst.length,
+            Path(instance) / "registration_corrections.csv",
+            rules.hasten,
+            note_late_corrections=inst.length < read_period(Path(instance))[1],
+        )
+
+
+def test_short_conflicts_file_suggests_the_days_flee_can_run(flee_data, tmp_path):
+    folder = _copy(flee_data, tmp_path)
+    with pytest.raises(EnclaveInputError) as err:
+        read_instance(folder, days=5000)
+    assert "--days" in str(err.value)

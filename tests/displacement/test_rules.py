@@ -190,7 +190,10 @@ def test_conflict_driven_spawning(mode, rate, expected):
     assert run.spawned.tolist() == [expected[0]] * 2
 
 
-def test_take_from_population_caps_spawning():
+def test_take_from_population_caps_spawning_where_flee_stops():
+    """Enclave's extension, not Flee's rule: Flee 3.1's addAgent asserts and stops the run
+    when a conflict zone has no people left; Enclave spawns what is left and counts the
+    rest as unplaced (listed in the README)."""
     net = line_network([CONFLICT, CAMP], [1000.0], population=[50, 0])
     rules = MoveRules(
         conflict_driven_spawning=True, displaced_per_conflict_day=30, take_from_population=True
@@ -200,7 +203,11 @@ def test_take_from_population_caps_spawning():
     assert run.unplaced.tolist() == [0, 10, 30]
 
 
-def test_camps_as_sinks_remove_agents():
+def test_camps_as_sinks_remove_agents_an_extension():
+    """Enclave's extension, not Flee's rule: Flee 3.1 sets a deactivated agent's location
+    to None but leaves the camp's count as it was (and a deactivation_probability read
+    from a CSV is a string there, which fails); Enclave removes the agent from the count.
+    On the Flee-instance path the probability is always 0 (listed in the README)."""
     net = line_network([TOWN, CAMP], [10.0])
     net = net.__class__(**{**net.__dict__, "deactivation_probability": np.array([0.0, 0.5])})
     rules = MoveRules(camps_are_sinks=True, camp_movechance=0.0)
@@ -218,3 +225,15 @@ def test_initial_departures_count_each_day0_agent_once():
     assert run.initial_departures[:, 0].tolist() == [300, 0, 0, 0]
     assert run.initial_departures[:, 1:].sum() == 0
     assert run.link_entries.sum() > 300  # they did move again
+
+
+def test_conflict_ending_at_a_camp_leaves_a_town_with_the_default_move_chance():
+    """Flee's remove_conflict_zone sets the default move chance and town=True whatever the
+    place's type: camp residents leave at 0.3 a day after the conflict there ends."""
+    net = line_network([CAMP, TOWN], [1000.0])
+    d = drivers(net, 3, conflict_places=(), initial=[N, 0])
+    d.conflict[0, 0] = 1.0  # conflict at the camp on day 0 only
+    rules = MoveRules(camp_movechance=0.0, default_movechance=0.3, conflict_movechance=0.0)
+    run = simulate(net, d, rules, 1)
+    left = N - run.occupancy[1, 0]
+    assert within(left, 0.3, N)

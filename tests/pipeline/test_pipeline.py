@@ -66,3 +66,14 @@ def test_write_all_leaves_nothing_when_one_file_fails(tmp_path):
     with pytest.raises(OSError):
         write_all({tmp_path / "a.txt": lambda p: p.write_text("a"), tmp_path / "b.txt": boom})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_flee_out_under_a_file_is_refused_before_the_run(tmp_path, capsys, monkeypatch):
+    import enclave.displacement.flee_run as flee_run
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setattr(flee_run, "run_flee", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    rc = main(["flee", "--example", "mali", "--out", str(blocker / "o")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "is a file, not a folder" in err and "Traceback" not in err

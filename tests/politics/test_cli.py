@@ -43,7 +43,7 @@ def test_levers_give_before_and_after(cli_main, capsys):
 def test_human_output(cli_main, capsys):
     assert cli_main(["bargain", "--model", "mean", *FAST]) == 0
     out = capsys.readouterr().out
-    assert "Scenario odds" in out and "negotiated_deal" in out and "Forecast" in out
+    assert "Scenario odds" in out and "negotiated-deal" in out and "Forecast" in out
 
 
 def test_sweep_human(cli_main, capsys):
@@ -108,3 +108,21 @@ def test_ktab_file_smp(cli_main, capsys, bargaining):
     doc = json.loads(capsys.readouterr().out)
     assert len(doc["rounds"][0]["positions"]["SActor-00"]) == 3
     assert doc["scenario_odds"] is None
+
+
+def test_ec_1994_through_the_replication_preset(cli_main, capsys, bargaining):
+    """EC-1994 medians of Scholz et al. (2011), reproduced under ``--preset scholz2011``."""
+    path = str(bargaining / "ec_emissions_1994.csv")
+    args = ["bargain", path, "--json", "--preset", "scholz2011", "--runs", "20"]
+    assert cli_main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    medians = [r["median"] for r in doc["rounds"]]
+    assert medians[:4] == pytest.approx([7.0, 8.415932, 9.610859, 9.961980], abs=1e-6)
+    assert doc["eum_options"]["compromise"] == "min_position"
+    assert doc["eum_options"]["capitulation"] is False
+
+
+def test_unknown_preset_one_line(cli_main, capsys):
+    assert cli_main(["bargain", "--preset", "foo", *FAST]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "scholz2011" in err[0]

@@ -22,6 +22,7 @@ from enclave.politics.eum import (
 # Scholz, Calbert & Smith (2011, ICAART) p. 28, Table 2, rounds 1-8.
 TABLE2_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]
 TABLE2_MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
+SCHOLZ = EUMOptions.scholz2011()  # the replication preset (`--preset scholz2011`)
 
 
 def _rows(path):
@@ -32,7 +33,7 @@ def _rows(path):
 @pytest.fixture
 def ec(bargaining):
     a = read_actors(bargaining / "ec_emissions_1994.csv")
-    return a, run_eum(a.position[:, 0], a.c, a.s[:, 0], rounds=10)
+    return a, run_eum(a.position[:, 0], a.c, a.s[:, 0], rounds=10, options=SCHOLZ)
 
 
 def test_ec_scales_detected(ec):
@@ -132,13 +133,16 @@ def test_table2_mean(ec, t):
 @pytest.mark.parametrize(
     ("options", "medians"),
     [
-        (EUMOptions(denominator="dyad"), [7.0] * 4),
-        (EUMOptions(risk_exponent="own"), [8.7788, 9.7999, 9.9726, 9.9972]),
+        (EUMOptions.scholz2011(denominator="dyad"), [7.0] * 4),
+        (EUMOptions.scholz2011(risk_exponent="own"), [8.7788, 9.7999, 9.9726, 9.9972]),
         (
-            EUMOptions(compromise="least_move"),
+            EUMOptions.scholz2011(compromise="least_move"),
             [8.4159, 9.6109, 9.9620, 9.9996, 10, 10, 10, 8.1792],
         ),
-        (EUMOptions(capitulation=True), [8.4159, 9.6109, 9.9620, 9.9620, 9.9620, 7.4720]),
+        (
+            EUMOptions.scholz2011(capitulation=True),
+            [8.4159, 9.6109, 9.9620, 9.9620, 9.9620, 7.4720],
+        ),
     ],
 )
 def test_variants_sensitivity(ec, options, medians):
@@ -151,7 +155,7 @@ def test_variants_sensitivity(ec, options, medians):
 def test_sultan_nothing_moves(bargaining):
     """expected_results.md §2: no actor receives an offer in rounds 1-10."""
     a = read_actors(bargaining / "bdm1997_sultan.csv")
-    res = run_eum(a.position[:, 0], a.c, a.s[:, 0], rounds=10)
+    res = run_eum(a.position[:, 0], a.c, a.s[:, 0], rounds=10, options=SCHOLZ)
     assert np.all(res.positions[0] == a.position[:, 0])
     assert res.median[0, 0] == pytest.approx(13.9)
     assert res.mean[0, -1] == pytest.approx(13.619912, abs=1e-6)
@@ -160,7 +164,7 @@ def test_sultan_nothing_moves(bargaining):
 def test_sultan_capitulation_rule_moves(bargaining):
     """With the paper's capitulation rule the Sultan case does move (why it is off)."""
     a = read_actors(bargaining / "bdm1997_sultan.csv")
-    res = run_eum(a.position[:, 0], a.c, a.s[:, 0], 2, EUMOptions(capitulation=True))
+    res = run_eum(a.position[:, 0], a.c, a.s[:, 0], 2, EUMOptions.scholz2011(capitulation=True))
     assert np.any(res.positions[0, 1] != a.position[:, 0])
 
 
@@ -169,7 +173,7 @@ def test_batch_equals_single(ec):
     x = np.stack([a.position[:, 0], a.position[::-1, 0]])
     c = np.stack([a.c, a.c[::-1]])
     s = np.stack([a.s[:, 0], a.s[::-1, 0]])
-    batch = run_eum(x, c, s, rounds=10)
+    batch = run_eum(x, c, s, rounds=10, options=SCHOLZ)
     np.testing.assert_array_equal(batch.positions[0], res.positions[0])
 
 

@@ -8,14 +8,14 @@ import pytest
 from enclave.errors import EnclaveInputError
 from enclave.politics import idlib_actors, odds, scenario_odds
 from enclave.politics.levers import Lever, apply_levers, parse_set, sweep, sweep_levers
-from enclave.politics.odds import load_bands, load_spreads
+from enclave.politics.odds import load_bands, load_spreads, without_own_spreads
 
 RUNS = 300
 
 
 def test_bands_and_spreads_come_from_data():
     b = load_bands()
-    assert b.names == ("full_offensive", "limited_offensive", "negotiated_deal", "stalemate")
+    assert b.names == ("full-offensive", "limited-offensive", "negotiated-deal", "stalemate")
     np.testing.assert_array_equal(b.lower, [0, 20, 40, 65])
     np.testing.assert_array_equal(b.upper, [20, 40, 65, 100])
     np.testing.assert_array_equal(b.index([0, 19.9, 20, 64.9, 65, 100]), [0, 0, 1, 2, 3, 3])
@@ -50,6 +50,7 @@ def test_intervals_bracket_the_estimate():
 def test_odds_move_when_a_spread_changes(model):
     """Zero spread puts all mass on one band; the default spreads spread it out."""
     tight = odds(
+        without_own_spreads(idlib_actors()),
         model=model,
         runs=RUNS,
         seed=5,
@@ -59,6 +60,7 @@ def test_odds_move_when_a_spread_changes(model):
     wide = odds(model=model, runs=RUNS, seed=5)
     assert max(wide.odds.values()) < 1.0
     wider = odds(
+        without_own_spreads(idlib_actors()),
         model=model,
         runs=RUNS,
         seed=5,

@@ -91,3 +91,49 @@ def test_smp_identical_positions_do_not_move(data, x0):
     c, s = (np.array(v) for v in data)
     res = run_smp(np.full(len(c), x0), c, s, turns=3)
     assert np.all(res.positions == x0)
+
+
+def _reference_turn(x, s, c, rule="prop"):
+    """The former per-actor resolution loop (one election per actor), kept as reference."""
+    from enclave.politics.smp import (
+        condorcet_pce,
+        distances,
+        risk_attitudes,
+        utilities,
+        victory_probabilities,
+    )
+
+    n = x.shape[0]
+    big_r = risk_attitudes(x, s, c, rule)
+    u = utilities(distances(x, s), big_r)
+    p = victory_probabilities(u, c, rule)
+    gain = (2.0 * p - 1.0) * (np.diag(u)[:, None] - u)
+    np.fill_diagonal(gain, -np.inf)
+    target = np.argmax(gain, axis=1)
+    active = gain[np.arange(n), target] > 1e-12
+    bargains = [
+        (i, target[i], p[i, target[i]] * x[i] + (1 - p[i, target[i]]) * x[target[i]])
+        for i in np.flatnonzero(active)
+    ]
+    new = x.copy()
+    for k in range(n):
+        pts = [x[k]] + [b[2] for b in bargains if k in (b[0], b[1])]
+        if len(pts) > 1:
+            opts = np.asarray(pts)
+            uo = utilities(distances(x, s, opts), big_r)
+            new[k] = opts[int(np.argmax(condorcet_pce(victory_probabilities(uo, c, rule))))]
+    return new
+
+
+def test_resolution_matches_per_actor_elections():
+    """One shared election matrix gives exactly the per-actor elections' choices."""
+    from enclave.politics.smp import _turn
+
+    rng = np.random.default_rng(4)
+    for d in (1, 2, 3):
+        for _ in range(15):
+            n = int(rng.integers(3, 12))
+            x = rng.uniform(0, 1, (n, d))
+            s = rng.uniform(0.2, 1, (n, d))
+            c = rng.uniform(0.1, 1, n)
+            np.testing.assert_array_equal(_turn(x, s, c, "prop")[0], _reference_turn(x, s, c))

@@ -1,21 +1,15 @@
 """Summary tables from an ensemble Dataset: per scenario, median and 5-95 % band.
 
-Metrics (per scenario x member, then banded over members):
+Every metric is computed per scenario x member, then banded over the members that have a
+value; its plain-words definition lives in :data:`DEFINITIONS` (one table, used by the
+report, by the terminal table's legend and as the ``comment`` attribute of the
+``metric_*`` variables that :func:`summarise` adds to the Dataset, so ``results.nc`` carries
+them).
 
-- ``newly_displaced``: people who left a place in conflict, each counted once: a town's
-  willing people are drawn without replacement, and camp residents who flee a camp the
-  conflict reached are counted on the day they first leave (the engine's
-  ``initial_departures``).
-- ``into_turkish_held``: people entering the Turkish-held north from elsewhere.
-- ``to_government``: people entering government-held areas (over front-line roads).
-- ``into_turkey``: people crossing the border into Turkey.
-- ``at_border_peak`` / ``at_border_end``: people at the places of the case's border zone
-  (crossings and the camps along the border), at the worst day / on the last day;
-  ``at_border_added``: the largest rise over day 0 (the zone's camps hold people before the
-  offensive starts).
-- ``first_overflow_day``: first day a camp cluster that started at or under its capacity
-  holds more than it (NaN: never in that member).
-- ``peak_overload``: largest occupancy / capacity over days and camp clusters.
+Camp clusters often start full (drawn day-0 occupancy up to 1.2 of capacity), so a camp
+*overflows* on the first day its occupancy rises above both its day-0 level and its
+capacity; the person-days above capacity measure how long and how badly it stays over.
+Every camp cluster is reported (rows with a ``place``), not only the worst.
 """
 
 from __future__ import annotations
@@ -26,25 +20,110 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-METRICS = {
-    "newly_displaced": ("people", "people newly displaced"),
-    "into_turkish_held": ("people", "arrivals in the Turkish-held north"),
-    "to_government": ("people", "arrivals in government-held areas"),
-    "into_turkey": ("people", "crossings into Turkey"),
-    "at_border_peak": ("people", "people at the Turkish border (peak)"),
-    "at_border_end": ("people", "people at the Turkish border (last day)"),
-    "at_border_added": ("people", "people at the Turkish border above day 0 (peak)"),
-    "first_overflow_day": ("day", "first day a camp cluster goes over capacity"),
-    "peak_overload": ("1", "peak camp overload (occupancy / capacity)"),
+#: name -> (unit, short label, plain-words definition). Labels name no country or region:
+#: the report puts the case's own words around them.
+DEFINITIONS: dict[str, tuple[str, str, str]] = {
+    "newly_displaced": (
+        "people",
+        "people newly displaced",
+        "people who left a place in conflict during the scenario, each counted once "
+        "(camp residents who flee a camp the fighting reached count on the day they first "
+        "leave)",
+    ),
+    "flight_day_90": (
+        "day",
+        "day by which 90 % of them have fled",
+        "first day on which the cumulative newly displaced reach 90 % of the scenario's total "
+        "(day 0 = the case's start date)",
+    ),
+    "into_turkish_held": (
+        "people",
+        "arrivals in the held areas by the border",
+        "people entering the held areas on this side of the border (outside the enclave, "
+        "not government-held) from other kinds of place, summed over the scenario",
+    ),
+    "to_government": (
+        "people",
+        "arrivals in government-held areas",
+        "people entering government-held areas over front-line roads, summed over the "
+        "scenario",
+    ),
+    "into_turkey": (
+        "people",
+        "crossings across the border",
+        "people crossing the international border out of the country, summed over the "
+        "scenario (0 when the border is closed)",
+    ),
+    "at_border_peak": (
+        "people",
+        "people at the border (peak)",
+        "people at the places of the case's border zone (crossings and camps along the "
+        "border) on the worst day",
+    ),
+    "at_border_end": (
+        "people",
+        "people at the border (last day)",
+        "people at the places of the border zone on the scenario's last day",
+    ),
+    "at_border_added": (
+        "people",
+        "people at the border above day 0 (peak)",
+        "the largest rise of people in the border zone over its day-0 level (its camps hold "
+        "people before the offensive)",
+    ),
+    "first_overflow_day": (
+        "day",
+        "first day a camp cluster overflows",
+        "first day on which any camp cluster holds more people than both its day-0 level and "
+        "its capacity (never: no cluster did in that member)",
+    ),
+    "person_days_over": (
+        "person-days",
+        "person-days above camp capacity",
+        "over all camp clusters and days, the people above each cluster's capacity, summed "
+        "(1 person over capacity for 10 days = 10)",
+    ),
+    "peak_overload": (
+        "1",
+        "peak camp occupancy / capacity",
+        "the largest occupancy divided by capacity over days and camp clusters",
+    ),
+    "camp_first_over_day": (
+        "day",
+        "first day it overflows",
+        "first day on which the cluster holds more than both its day-0 level and its capacity",
+    ),
+    "camp_person_days_over": (
+        "person-days",
+        "person-days above capacity",
+        "people above the cluster's capacity, summed over the days",
+    ),
+    "camp_peak_ratio": (
+        "1",
+        "peak occupancy / capacity",
+        "the cluster's largest occupancy divided by its capacity",
+    ),
 }
+
+#: Metrics of the whole case (one value per scenario x member).
+METRICS = {k: (u, lab) for k, (u, lab, _) in DEFINITIONS.items() if not k.startswith("camp_")}
+#: Metrics of each camp cluster (scenario x member x place).
+CAMP_METRICS = {k: (u, lab) for k, (u, lab, _) in DEFINITIONS.items() if k.startswith("camp_")}
+
+
+def _first_day(flag: xr.DataArray) -> xr.DataArray:
+    """First day a boolean is true along ``day`` (NaN where never)."""
+    return flag.argmax("day").astype(float).where(flag.any("day"))
 
 
 def member_metrics(ds: xr.Dataset, border_zone: list[str]) -> xr.Dataset:
-    """Every metric for every scenario x member (a Dataset of 2-d variables)."""
+    """Every metric for every scenario x member (camp metrics also x camp place)."""
     occ = ds["occupancy"]
-    camps = ds["capacity"].notnull()  # (member, place)
     out = xr.Dataset()
-    out["newly_displaced"] = ds["newly_displaced"].sum("day")
+    new = ds["newly_displaced"]
+    out["newly_displaced"] = new.sum("day")
+    cum = new.fillna(0).cumsum("day")
+    out["flight_day_90"] = _first_day((cum >= 0.9 * out["newly_displaced"]) & (cum > 0))
     out["into_turkish_held"] = ds["inflow_turkish_held"].sum("day")
     out["to_government"] = ds["inflow_government"].sum("day")
     out["into_turkey"] = ds["inflow_turkey"].sum("day")
@@ -53,40 +132,74 @@ def member_metrics(ds: xr.Dataset, border_zone: list[str]) -> xr.Dataset:
     out["at_border_peak"] = at_border.max("day")
     last = (ds["scenario_days"] - 1).clip(min=0)
     out["at_border_end"] = at_border.isel(day=last)
-    # the border zone's camps hold people before the offensive: the rise is the new pressure
     out["at_border_added"] = (at_border - at_border.isel(day=0)).max("day")
-    ratio = (occ / ds["capacity"]).where(camps)
-    worst = ratio.max("place")  # (scenario, member, day)
-    # clusters already over capacity on day 0 (UNHCR: some sites at 120 %) would make this
-    # day 0 in most members; count only clusters that start at or under capacity
-    room_at_start = ratio.isel(day=0) <= 1.0
-    over = ((ratio > 1.0) & room_at_start).any("place")
-    first = over.argmax("day").astype(float)
-    out["first_overflow_day"] = first.where(over.any("day"))
-    out["peak_overload"] = worst.max("day")
+    camps = [p for p in ds["place"].values if bool(ds["capacity"].sel(place=p).notnull().any())]
+    if camps:
+        c_occ = occ.sel(place=camps)
+        cap = ds["capacity"].sel(place=camps)
+        level = np.maximum(c_occ.isel(day=0), cap)
+        out["camp_first_over_day"] = _first_day(c_occ > level)
+        out["camp_person_days_over"] = (c_occ - cap).clip(min=0).sum("day")
+        out["camp_peak_ratio"] = (c_occ / cap).max("day")
+        out["first_overflow_day"] = out["camp_first_over_day"].min("place")
+        out["person_days_over"] = out["camp_person_days_over"].sum("place")
+        out["peak_overload"] = out["camp_peak_ratio"].max("place")
+    else:
+        nan = xr.full_like(out["newly_displaced"], np.nan, dtype=float)
+        for k in ("first_overflow_day", "person_days_over", "peak_overload"):
+            out[k] = nan
+    for k in out.data_vars:
+        unit, label, definition = DEFINITIONS[k]
+        out[k].attrs = {"units": unit, "long_name": label, "comment": definition}
     return out
 
 
+def add_metrics(ds: xr.Dataset, mm: xr.Dataset) -> None:
+    """Put the member metrics into ``ds`` as ``metric_<name>`` (with their definitions)."""
+    for k in mm.data_vars:
+        ds[f"metric_{k}"] = mm[k].astype(np.float32)
+        ds[f"metric_{k}"].attrs = dict(mm[k].attrs)
+
+
+def _row(s: str, name: str, place: str, v: np.ndarray) -> dict:
+    unit, label, definition = DEFINITIONS[name]
+    ok = v[~np.isnan(v)]
+    return {
+        "scenario": s,
+        "metric": name,
+        "place": place,
+        "label": label,
+        "unit": unit,
+        "median": float(np.median(ok)) if ok.size else np.nan,
+        "p05": float(np.percentile(ok, 5)) if ok.size else np.nan,
+        "p95": float(np.percentile(ok, 95)) if ok.size else np.nan,
+        "members": int(v.size),
+        "members_with_value": int(ok.size),
+        "definition": definition,
+    }
+
+
 def summarise(ds: xr.Dataset, border_zone: list[str]) -> pd.DataFrame:
-    """Tidy table: scenario, metric, unit, median, p05, p95, members (and share for overflow)."""
+    """Tidy table: scenario, metric, place ('' = whole case), median, p05, p95, members.
+
+    Also adds the member metrics to ``ds`` (``metric_*``, see :func:`add_metrics`) and the
+    humanitarian needs (``needs_*``, see :mod:`enclave.analysis.needs`), so that the
+    ``results.nc`` written from ``ds`` afterwards carries them.
+    """
+    from enclave.analysis.needs import add_needs
+
     mm = member_metrics(ds, border_zone)
+    add_metrics(ds, mm)
+    add_needs(ds)
     rows = []
     for s in ds["scenario"].values:
-        for name, (unit, label) in METRICS.items():
-            v = mm[name].sel(scenario=s).values.astype(float)
-            ok = v[~np.isnan(v)]
-            row = {
-                "scenario": str(s),
-                "metric": name,
-                "label": label,
-                "unit": unit,
-                "median": float(np.median(ok)) if ok.size else np.nan,
-                "p05": float(np.percentile(ok, 5)) if ok.size else np.nan,
-                "p95": float(np.percentile(ok, 95)) if ok.size else np.nan,
-                "members": int(v.size),
-                "members_with_value": int(ok.size),
-            }
-            rows.append(row)
+        for name in METRICS:
+            rows.append(_row(str(s), name, "", mm[name].sel(scenario=s).values.astype(float)))
+        if "camp_peak_ratio" in mm:
+            for p in mm["place"].values:
+                for name in CAMP_METRICS:
+                    v = mm[name].sel(scenario=s, place=p).values.astype(float)
+                    rows.append(_row(str(s), name, str(p), v))
     return pd.DataFrame(rows)
 
 

@@ -44,9 +44,13 @@ def flee_command(
         None, "--example", help="Run a bundled instance instead: mali."
     ),
     flee_compat: bool = typer.Option(
-        False, "--flee-compat", help="Close only name2->name1 on 'link' closures, as Flee 3.1."
+        False,
+        "--flee-compat",
+        help="'link' closures close nothing (one-letter name1: name2->name1), as Flee 3.1.",
     ),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1),  # noqa: UP045
+    threads: Optional[int] = typer.Option(  # noqa: UP045
+        None, "--threads", min=1, help="numba threads for the engine (default: all cores)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
 ) -> None:
     """Run a Flee instance; write OUT/out.csv (Flee's columns) and OUT/summary.json."""
@@ -61,6 +65,9 @@ def flee_command(
         raise EnclaveInputError(None, "INSTANCE_DIR", "missing (or use --example mali)")
     if validation is None:
         raise EnclaveInputError(None, "--validation", "missing: the UNHCR validation folder")
+    from enclave.io import check_output_folder
+
+    check_output_folder(out)  # before the run, not after it
     console = Console(stderr=True)
     with Progress(
         TextColumn("[bold]simulating[/]"),
@@ -88,10 +95,24 @@ def flee_command(
         )
     out_csv, summary = write_outputs(run, out)
     facts = run.summary()
+    exported = _exported_by_enclave(Path(instance))
+    label = "ARD vs the export's own synthetic camp data (not observations)" if exported else "ARD"
     console.print(
-        f"ARD {facts['ard']:.4f} (rescaled {facts['ard_rescaled']:.4f}), "
+        f"{label} {facts['ard']:.4f} (rescaled {facts['ard_rescaled']:.4f}), "
         f"{facts['agents_at_end']:,} agents, {facts['agent_steps']:,} agent-steps in "
         f"{facts['seconds']:.2f} s -> {out_csv}, {summary}"
     )
     if as_json:
         print(json.dumps(facts, indent=2))
+
+
+def _exported_by_enclave(instance: Path) -> bool:
+    """An instance written by ``enclave export-flee`` (its README.txt says so): its
+    validation folder holds the case's own numbers, so an ARD against it is no validation."""
+    for folder in (instance, instance.parent):
+        readme = folder / "README.txt"
+        if readme.is_file():
+            head = readme.read_text(encoding="utf-8", errors="replace")[:200]
+            if head.startswith("Flee instance exported by Enclave"):
+                return True
+    return False

@@ -51,8 +51,13 @@ class AgentState:
     def capacity(self) -> int:
         return len(self.arrays["place"])
 
-    def add(self, per_place: np.ndarray) -> None:
-        """Append ``per_place[p]`` new agents at each place p, in place order."""
+    def add(self, per_place: np.ndarray, rng: np.random.Generator | None = None) -> None:
+        """Append ``per_place[p]`` new agents at each place p.
+
+        In place order, or mixed by ``rng`` (Flee's refugee-table spawning draws each
+        agent's place in turn, so a day's cohort is interleaved; agents act in stored order,
+        and near a full camp the order decides who gets in).
+        """
         new = int(per_place.sum())
         if new == 0:
             return
@@ -65,6 +70,8 @@ class AgentState:
                     bigger[self.n :] = -1
                 self.arrays[name] = bigger
         places = np.repeat(np.arange(len(per_place), dtype=np.int32), per_place)
+        if rng is not None:
+            rng.shuffle(places)
         self.arrays["place"][self.n : self.n + new] = places
         self.n += new
 
@@ -103,7 +110,14 @@ def conflict_decay(rules: MoveRules, day: int, conflict: np.ndarray, onset: np.n
 
 
 def daily_place_values(
-    network: Network, places: PlaceRules, rules: MoveRules, day: int, conflict, onset, pop
+    network: Network,
+    places: PlaceRules,
+    rules: MoveRules,
+    day: int,
+    conflict,
+    onset,
+    pop,
+    ended: np.ndarray | None = None,
 ):
     """Score, move chance, town flag and spawn weight of every place on ``day``.
 
@@ -124,12 +138,17 @@ def daily_place_values(
     chance[places.is_idp_camp] = rules.idpcamp_movechance
     override = network.movechance_override
     chance = np.where(np.isnan(override), chance, override)
+    if ended is not None:
+        # Flee's remove_conflict_zone: default move chance and a town, whatever the type
+        chance[ended] = rules.default_movechance
     chance[in_conflict] = rules.conflict_movechance
     if rules.movechance_pop_scale_factor != 0.0:
         size = np.maximum(pop, network.capacity).astype(np.float64)
         chance = chance * (size / rules.movechance_pop_base) ** rules.movechance_pop_scale_factor
     spawn_weight = np.where(in_conflict, pop * conflict * decay, 0.0)
     is_town = places.town_like & ~in_conflict
+    if ended is not None:
+        is_town = is_town | ended
     return score, np.clip(chance, 0.0, 1.0), is_town, spawn_weight
 
 
@@ -307,16 +326,28 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
         [ends_capped[routes.offsets[p] : routes.offsets[p + 1]].any() for p in range(n_places)],
         dtype=np.bool_,
     )
+    was_in_conflict = np.zeros(n_places, dtype=np.bool_)
+    ended = np.zeros(n_places, dtype=np.bool_)  # conflict zones whose conflict has ended
     for day in range(days):
         conflict = drivers.conflict[day].astype(np.float64)
         onset = drivers.conflict_onset[day].astype(np.int64)
+        in_conflict = conflict > 0
+        ended = (ended | (was_in_conflict & ~in_conflict)) & ~in_conflict
         score, chance, is_town, spawn_weight = daily_place_values(
-            network, places, rules, day, conflict, onset, pop
+            network, places, rules, day, conflict, onset, pop, ended
         )
+        if rules.conflict_spawn_decay and day > 0 and (in_conflict == was_in_conflict).all():
+            # Flee spawns with the weights last refreshed on the previous day (its decay),
+            # unless a conflict zone was added or removed today (which refreshes them)
+            lagged = conflict_decay(rules, day - 1, conflict, onset)
+            spawn_weight = np.where(in_conflict, pop * conflict * lagged, 0.0)
+        was_in_conflict = in_conflict
         new, lost = spawn_counts(rules, drivers, day, conflict, spawn_weight, pop, rng)
         if rules.take_from_population:
             pop -= np.where(conflict > 0, new, 0)
-        state.add(new)
+        # table mode: Flee picks each new agent's place in turn (mixed); conflict-driven
+        # mode: Flee adds them place after place (grouped), as day-0 camp stocks
+        state.add(new, rng if drivers.new_displaced is not None else None)
         counts += new
         spawned[day] += int(new.sum())
         unplaced[day] = lost

@@ -175,6 +175,7 @@ def read_routes(path: Path, names: list[str]) -> list[tuple[int, int, float, flo
     index = {n: i for i, n in enumerate(names)}
     header: list[str] = ["name1", "name2", "distance", "forced_redirection"]
     roads = []
+    walking: list[int] = []
     for line, row in _rows(path):
         if _is_comment(row):
             if row and row[0].lstrip().startswith("#") and len(row) > 4:
@@ -196,7 +197,17 @@ def read_routes(path: Path, names: list[str]) -> list[tuple[int, int, float, flo
         extras = dict(zip(header[4:], row[4:]))
         speed_text = extras.get("max_move_speed", "").strip()
         speed = _number(path, line, "max_move_speed", speed_text) if speed_text else np.nan
+        walk_text = extras.get("walk_probability", "").strip()
+        if walk_text and _number(path, line, "walk_probability", walk_text) > 0:
+            walking.append(line)
         roads.append((index[a], index[b], km, speed))
+    if walking:  # Flee 3.1's finish_travel: with this probability a day is at walking speed
+        warn_input(
+            path,
+            f"line {walking[0]}" + (f" and {len(walking) - 1} more" if len(walking) > 1 else ""),
+            "walk_probability is not honoured by Enclave: travellers on these links move at "
+            "the link's speed every day",
+        )
     return roads
 
 
@@ -242,7 +253,10 @@ def read_conflicts(
     data = np.array(table, dtype=np.float64).reshape(len(table), len(named))
     if len(data) < days:
         raise EnclaveInputError(
-            path, None, f"has {len(data)} days of conflict data, the run needs {days}"
+            path,
+            None,
+            f"has {len(data)} days of conflict data, the run needs {days} "
+            f"(Flee stops at day {len(data)} too): run with --days {len(data)}",
         )
     for j, name in enumerate(named):
         if name not in index:
@@ -269,16 +283,29 @@ def read_conflicts(
     return conflict, onset
 
 
+def _flee_name_identity(name: str) -> bool:
+    """Whether Flee 3.1's ``endpoint.name is not endpoint`` test can match ``name``: only
+    for strings CPython caches (one latin-1 character), as names read from two files are
+    otherwise different objects."""
+    return len(name) == 1 and ord(name) < 256
+
+
 def read_closures(path: Path, network: Network, days: int, flee_compat: bool = False) -> np.ndarray:
     """closures.csv -> ``link_capacity[day, link]`` (0 = closed, -1 = open).
 
-    ``country`` closes every link between the two countries, both ways; ``location``
-    closes every link into and out of the place. ``link`` closes name1->name2 and
-    name2->name1; with ``flee_compat`` it closes only name2->name1, as Flee 3.1 does
-    (``remove_link`` with ``twoway=True`` removes the reverse link only). A closure is
-    in force from its start day until the day before its end day; an end before the start
-    means it never reopens. ``camp``/``idpcamp`` (changing a place's type) are not honoured
-    (warned); ``remove_forced_redirection`` has no effect on movement in Flee 3.1.
+    As Flee's ``enact_border_closures``, day by day and row by row: a row closes its links
+    on its start day and reopens them on its end day (so a start before day 0 never closes,
+    an end before the start never reopens, a second closure of a closed link changes
+    nothing and the first reopening wins). ``country`` closes every link between the two
+    countries, both ways; ``location`` every link into and out of the place.
+
+    ``link``: Flee 3.1's ``close_link(name1, name2, twoway=True)`` is meant to close the
+    road both ways, and that is what Enclave does by default (a listed, deliberate
+    difference). Flee 3.1 itself compares names by object identity
+    (``_remove_link_1way``), so it closes nothing, except name2->name1 when name1 is one
+    character (CPython caches those); ``flee_compat`` reproduces that.
+    ``camp``/``idpcamp`` (changing a place's type) are not honoured (warned);
+    ``remove_forced_redirection`` has no effect on movement in Flee 3.1.
     """
     capacity = np.full((days, network.n_links), -1, dtype=np.int64)
     if not path.exists():
@@ -286,6 +313,7 @@ def read_closures(path: Path, network: Network, days: int, flee_compat: bool = F
     index = {n: i for i, n in enumerate(network.names)}
     countries = np.array(network.country)
     src, dst = network.link_from, network.link_to
+    events: list[tuple[int, int, np.ndarray]] = []  # (start, end, links), in file order
     for line, row in _rows(path):
         if _is_comment(row):
             continue
@@ -315,16 +343,27 @@ def read_closures(path: Path, network: Network, days: int, flee_compat: bool = F
             else:
                 backward = (src == index[b]) & (dst == index[a])
                 forward = (src == index[a]) & (dst == index[b])
-                mask = backward if flee_compat else backward | forward
+                if not flee_compat:
+                    mask = backward | forward
+                elif _flee_name_identity(a):
+                    mask = backward
+                else:
+                    mask = np.zeros_like(backward)
+                    if backward.any() or forward.any():
+                        continue  # Flee 3.1 closes nothing here (and says so on stderr)
         else:
             raise EnclaveInputError(path, f"line {line}", f"unknown closure type {kind!r}")
         if not mask.any():
             warn_input(path, f"line {line}", f"closure {kind} {a} {b} matches no route")
-        if end == start:
-            continue
-        last = end if end > start else days
-        if start < days:
-            capacity[max(start, 0) : min(last, days), mask] = 0
+        events.append((start, end, mask))
+    closed = np.zeros(network.n_links, dtype=np.bool_)
+    for day in range(days):
+        for start, end, mask in events:
+            if day == start:
+                closed |= mask
+            if day == end:
+                closed &= ~mask
+        capacity[day, closed] = 0
     return capacity
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from enclave.displacement.api import Drivers, SimResult
 from enclave.displacement.engine import simulate
-from enclave.displacement.flee_io import FleeInstance, day_dates, read_instance
+from enclave.displacement.flee_io import FleeInstance, day_dates, read_instance, read_period
 from enclave.displacement.rules import MoveRules
 from enclave.displacement.settings import read_settings
 from enclave.displacement.validation import ValidationData, read_validation, refugee_spawning
@@ -88,6 +88,7 @@ def run_flee(
 ) -> FleeRun:
     rules = read_settings(settings)
     instance = read_instance(instance_dir, days, rules.hasten, flee_compat)
+    _warn_auto_camps(instance, rules, settings)
     days = instance.length
     validation = read_validation(
         validation_dir,
@@ -95,6 +96,7 @@ def run_flee(
         days,
         Path(instance_dir) / "registration_corrections.csv",
         rules.hasten,
+        note_late_corrections=days < read_period(Path(instance_dir))[1],
     )
     names = instance.network.names
     camp_names = [names[c] for c in instance.camps]
@@ -108,7 +110,14 @@ def run_flee(
         data[:, j] = series.daily(days)
         if rules.insert_day0:
             initial[c] = series.at(0)
-    new, raw, debt = refugee_spawning(validation.total, days, rules.insert_day0)
+    if rules.conflict_driven_spawning:
+        # Flee's spawn_daily_displaced checks this first: the conflicts spawn, not the
+        # refugee table (whose raw total and debt then stay 0, as in Flee's out.csv)
+        new = None
+        raw = np.zeros(days, dtype=np.int64)
+        debt = np.zeros(days, dtype=np.int64)
+    else:
+        new, raw, debt = refugee_spawning(validation.total, days, rules.insert_day0)
     drivers = Drivers(
         conflict=instance.conflict,
         conflict_onset=instance.conflict_onset,
@@ -141,11 +150,13 @@ def out_csv_lines(run: FleeRun) -> list[str]:
         sim, data = run.camp_sim[day], run.camp_data[day]
         cells = [str(day), when]
         for s, d in zip(sim, data):
-            error = abs(s / d - 1.0) if d >= 0.00001 else 0.0
+            # flee.postprocessing.analysis.rel_error / abs_error round to 4 digits
+            error = round(abs(s / d - 1.0), 4) if d >= 0.00001 else 0.0
             cells += [str(int(s)), str(int(d)), repr(float(error))]
         raw = int(run.raw_total[day])
         if raw > 0:
-            total_error = float(np.abs(sim - data).sum()) / float(raw)
+            abs_errors = [round(abs(float(s) - float(d)), 4) for s, d in zip(sim, data)]
+            total_error = float(np.sum(abs_errors)) / float(raw)
             cells += [
                 repr(total_error),
                 str(int(data.sum())),
@@ -155,7 +166,7 @@ def out_csv_lines(run: FleeRun) -> list[str]:
                 str(int(run.debt[day])),
             ]
         else:
-            cells += ["0.0", "0", str(int(alive[day])), "0", str(int(sim.sum())), "0"]
+            cells += ["0", "0", "0", "0", "0", "0"]  # the v3.1 run script's row when raw = 0
         lines.append(",".join(cells))
     return lines
 
@@ -181,3 +192,23 @@ def write_outputs(run: FleeRun, out_dir: str | Path) -> tuple[Path, Path]:
     atomic_write(out_csv, "\n".join(out_csv_lines(run)) + "\n")
     atomic_write(summary, json.dumps(run.summary(), indent=2) + "\n")
     return out_csv, summary
+
+
+def _warn_auto_camps(instance: FleeInstance, rules: MoveRules, settings) -> None:
+    """Flee's Location() makes any non-camp whose type's move chance is below 0.005 a camp
+    (camp weight, full-camp check, out.csv columns); Enclave does not: say so."""
+    from enclave.displacement.network import PlaceKind
+
+    kinds = instance.network.kind
+    low = []
+    if rules.default_movechance < 0.005:
+        low += [n for n, k in zip(instance.network.names, kinds) if k == PlaceKind.TOWN]
+    if rules.conflict_movechance < 0.005:
+        low += [n for n, k in zip(instance.network.names, kinds) if k == PlaceKind.CONFLICT_ZONE]
+    if low:
+        warn_input(
+            settings,
+            None,
+            f"Flee 3.1 turns places whose move chance is below 0.005 into camps ({len(low)}: "
+            f"{', '.join(low[:3])}{', ...' if len(low) > 3 else ''}); Enclave keeps their type",
+        )

@@ -25,6 +25,10 @@ import numpy as np
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 NO_ROUTE = -1
 NO_DECISION = -2
+# an agent sent back from a closed link keeps, in Flee, the rest of a route that does not
+# start where it now stands; its next move attempt finds no link to the route's next place,
+# drops the route and does not move that day (Person.take_next_step)
+STALE_ROUTE = -3
 
 # draw numbers (the "k" of the counter-based generator; 256 per agent and day)
 K_MOVE = 0
@@ -164,7 +168,10 @@ def decide(
             continue
         if uniform(day_key, i, K_MOVE) < movechance[p]:
             r = agent_route[i]
-            if r < 0:
+            if r == STALE_ROUTE:  # take_next_step finds no link: route dropped, no move
+                agent_route[i] = NO_ROUTE
+                r = NO_ROUTE
+            elif r < 0:
                 total = totals[p]
                 if total > 0.0:
                     target = uniform(day_key, i, K_ROUTE) * total
@@ -263,6 +270,8 @@ def travel_day(
                     agent_pos[i] = 0
                 else:
                     link = route_links[r, agent_pos[i]]
+                    if link_from[link] != p:
+                        raise AssertionError("departure along a link that starts elsewhere")
                     if link_left[link] == 0:  # closed, or today's quota used up
                         agent_route[i] = NO_ROUTE
                         agent_pos[i] = 0
@@ -315,6 +324,9 @@ def travel_day(
                 back = link_from[link]
                 agent_place[i] = back
                 counts[back] += 1
+                if agent_route[i] >= 0:  # the rest of the route no longer starts here
+                    agent_route[i] = STALE_ROUTE
+                    agent_pos[i] = 0
                 break
             here = link_to[link]
             agent_place[i] = here
@@ -386,6 +398,8 @@ def travel_day(
                 agent_pos[i] = 0
                 break
             nxt = route_links[r, agent_pos[i]]
+            if link_from[nxt] != here:
+                raise AssertionError("departure along a link that starts elsewhere")
             if link_left[nxt] == 0:
                 agent_route[i] = NO_ROUTE
                 agent_pos[i] = 0

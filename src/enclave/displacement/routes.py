@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from enclave.displacement.network import Network, PlaceKind
+from enclave.errors import EnclaveInputError
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,13 @@ class RouteTable:
     km: np.ndarray  # float64 [R]
     length: np.ndarray  # int8 [R]
     links: np.ndarray  # int32 [R, H]
+
+
+#: most route hops the table may hold (4 bytes each): ~80 MB. Published instances at
+#: awareness 5 (up to ~90 roads) need a few thousand routes; the limit only stops a graph
+#: dense enough that Flee itself, which walks the same paths for every agent's choice,
+#: could not run either.
+MAX_ROUTE_HOPS = 20_000_000
 
 
 def enumerate_routes(network: Network, awareness_level: int) -> RouteTable:
@@ -48,6 +56,7 @@ def enumerate_routes(network: Network, awareness_level: int) -> RouteTable:
     kms: list[float] = []
     paths: list[list[int]] = []
     route_offsets = [0]
+    hops_stored = [0]
 
     def visit(link: int, prior_km: float, visited: list[int], links: list[int], step: int) -> None:
         end = int(link_to[link])
@@ -59,6 +68,14 @@ def enumerate_routes(network: Network, awareness_level: int) -> RouteTable:
             ends.append(end)
             kms.append(total)
             paths.append(path)
+            hops_stored[0] += len(path)
+            if hops_stored[0] > MAX_ROUTE_HOPS:
+                raise EnclaveInputError(
+                    None,
+                    "move_rules.awareness_level",
+                    f"{awareness_level} on this graph means more than {MAX_ROUTE_HOPS:,} route "
+                    "hops to weigh; use a lower awareness level",
+                )
         if depth > step:
             for nxt in range(offsets_links[end], offsets_links[end + 1]):
                 if int(link_to[nxt]) in visited or int(link_to[nxt]) == end:

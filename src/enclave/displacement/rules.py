@@ -31,7 +31,7 @@ class MoveRules(BaseModel):
     camp_movechance: float = Field(0.001, ge=0, le=1)
     idpcamp_movechance: float = Field(0.1, ge=0, le=1)
     default_movechance: float = Field(0.3, ge=0, le=1)
-    awareness_level: int = Field(1, ge=0, le=4)
+    awareness_level: int = Field(1, ge=0, description="hops of route look-ahead (any, as Flee)")
     capacity_buffer: float = Field(0.9, gt=0, le=1)
     avoid_short_stints: bool = False
     start_on_foot: bool = False

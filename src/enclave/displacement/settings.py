@@ -1,9 +1,11 @@
 """Reading Flee's ``simsetting.yml`` into :class:`MoveRules`.
 
 Every key that Flee 3.1 or a later Flee defines is accepted. Keys that Enclave honours set
-the rules; keys Flee defines but Enclave does not honour (logging, demographic conditionals,
-flood rules, and later-Flee keys that Flee 3.1 ignores) give one warning listing them; a key
-no Flee version defines is an error naming it, so that a typo cannot pass silently.
+the rules; keys that Flee 3.1 itself does not act on (logging, later-Flee keys, the decay
+interval Flee fixes at 30) are accepted silently; keys Flee 3.1 acts on but Enclave does not
+(demographic conditionals, stay_close_to_home, ...) give one warning listing them, only when
+they are switched on; a key no Flee version defines is an error naming it, so that a typo
+cannot pass silently. ``use_v1_rules`` applies its preset after every other key, as Flee's.
 """
 
 from __future__ import annotations
@@ -48,18 +50,32 @@ HONOURED = {
         "conflict_zone_spawning_only": "conflict_zone_spawning_only",
         "camps_are_sicks": "camps_are_sinks",  # Flee's own (misspelt) key
         "conflict_spawn_decay": "conflict_spawn_decay",
-        "conflict_spawn_decay_interval": "conflict_spawn_decay_interval",
         "conflict_driven_spawning": None,  # a section: spawn_mode, displaced_per_conflict_day
     },
     "optimisations": {"hasten": "hasten"},
 }
 
-# keys Flee defines (3.1 or later) that Enclave reads but does not act on
-NOT_HONOURED = {
+# keys Flee defines that Flee 3.1 itself does not act on (log levels, later-Flee keys, keys
+# the run script decides): accepted without a word, as Flee 3.1 runs the same without them
+FLEE_IGNORES = {
     "": {"number_of_steps", "conflict_input_file", "flood_rules"},
     "log_levels": {"agent", "link", "camp", "init", "conflict", "idp_totals", "granularity"},
+    "move_rules": {"capacity_scaling", "flood_rules"},
+    "spawn_rules": {
+        "sum_from_camps",
+        "empty_camps_on_day0",
+        "read_from_agents_csv_file",
+        "camps_are_sinks",
+        # Flee 3.1 fixes the decay interval at 30 days (get_conflict_decay)
+        "conflict_spawn_decay_interval",
+    },
+    "optimisations": set(),
+}
+# keys Flee 3.1 acts on when they are set (true) and Enclave does not: one warning listing them
+NOT_HONOURED = {
+    "": set(),
+    "log_levels": set(),
     "move_rules": {
-        "capacity_scaling",
         "stay_close_to_home",
         "home_distance_power",
         "use_pop_for_loc_weight",
@@ -69,18 +85,12 @@ NOT_HONOURED = {
         "MatchCampEthnicity",
         "MatchTownEthnicity",
         "MatchConflictEthnicity",
-        "flood_rules",
     },
-    "spawn_rules": {
-        "sum_from_camps",
-        "empty_camps_on_day0",
-        "flood_zone_spawning_only",
-        "flood_driven_spawning",
-        "read_from_agents_csv_file",
-        "camps_are_sinks",
-    },
+    "spawn_rules": {"flood_zone_spawning_only", "flood_driven_spawning"},
     "optimisations": set(),
 }
+# of those, the ones that only matter when another key is on
+_DEPENDENT = {"home_distance_power", "pop_power_for_loc_weight"}
 SECTIONS = ("log_levels", "spawn_rules", "move_rules", "optimisations")
 SPAWN_MODES = {"constant": "constant", "poisson": "poisson", "pop_ratio": "pop_ratio"}
 
@@ -102,9 +112,9 @@ def read_settings(path: str | Path | None, *, overrides: dict[str, Any] | None =
     if not isinstance(document, dict):
         raise EnclaveInputError(path, None, "expected a mapping of sections at the top level")
     ignored: list[str] = []
+    v1 = False
     for key, section in document.items():
-        if key in NOT_HONOURED[""]:
-            ignored.append(str(key))
+        if key in FLEE_IGNORES[""]:
             continue
         if key not in SECTIONS:
             raise EnclaveInputError(path, str(key), "unknown key (no Flee version defines it)")
@@ -112,7 +122,9 @@ def read_settings(path: str | Path | None, *, overrides: dict[str, Any] | None =
             continue
         if not isinstance(section, dict):
             raise EnclaveInputError(path, str(key), "expected a mapping")
-        _read_section(path, key, section, values, ignored)
+        v1 = _read_section(path, key, section, values, ignored) or v1
+    if v1:  # Flee applies the preset after reading every key, whatever their order
+        values.update(V1_RULES)
     if ignored:
         warn_input(
             path, None, "keys defined by Flee but not honoured by Enclave: " + ", ".join(ignored)
@@ -136,26 +148,32 @@ def _flee_key(field: str) -> str:
     return field
 
 
-def _read_section(path, section, entries, values, ignored) -> None:
+V1_RULES = dict(
+    max_move_speed=200.0,
+    start_on_foot=False,
+    avoid_short_stints=False,
+    camp_weight=2.0,
+    conflict_weight=0.25,
+)
+
+
+def _read_section(path, section, entries, values, ignored) -> bool:
+    """Read one section into ``values``; True where it asks for Flee's v1 preset."""
     honoured = HONOURED.get(section, {})
+    v1 = False
     for key, value in entries.items():
         where = f"{section}.{key}"
+        if key in FLEE_IGNORES.get(section, set()):
+            continue
         if key in NOT_HONOURED.get(section, set()):
-            if not (section == "log_levels" and value in (0, None)):  # 0 = Flee's "off"
+            if value and key not in _DEPENDENT:  # the switch itself is reported
                 ignored.append(where)
             continue
         if key not in honoured:
             raise EnclaveInputError(path, where, "unknown key (no Flee version defines it)")
         if key == "use_v1_rules":
             _expect(path, where, value, bool)
-            if value:
-                values.update(
-                    max_move_speed=200.0,
-                    start_on_foot=False,
-                    avoid_short_stints=False,
-                    camp_weight=2.0,
-                    conflict_weight=0.25,
-                )
+            v1 = bool(value)
             continue
         if key == "conflict_driven_spawning":
             _read_conflict_spawning(path, where, value, values)
@@ -163,6 +181,7 @@ def _read_section(path, section, entries, values, ignored) -> None:
         field = honoured[key]
         expected = MoveRules.model_fields[field].annotation
         values[field] = _coerce(path, where, value, expected)
+    return v1
 
 
 def _read_conflict_spawning(path, where, value, values) -> None:
@@ -179,9 +198,10 @@ def _read_conflict_spawning(path, where, value, values) -> None:
     values["conflict_spawn_mode"] = SPAWN_MODES[mode.lower()]
     default = 0.01 if values["conflict_spawn_mode"] == "pop_ratio" else 500
     rate = value.get("displaced_per_conflict_day", default)
-    values["displaced_per_conflict_day"] = _coerce(
-        path, f"{where}.displaced_per_conflict_day", rate, float
-    )
+    rate = _coerce(path, f"{where}.displaced_per_conflict_day", rate, float)
+    if values["conflict_spawn_mode"] != "pop_ratio":
+        rate = float(int(rate))  # Flee 3.1 reads it with int() outside pop_ratio mode
+    values["displaced_per_conflict_day"] = rate
     for key in value:
         if key not in ("spawn_mode", "displaced_per_conflict_day"):
             raise EnclaveInputError(path, f"{where}.{key}", "unknown key")

@@ -98,8 +98,19 @@ class ValidationData:
 
 
 def read_validation(
-    folder: str | Path, start: date, days: int, corrections: Path | None = None, hasten: int = 1
+    folder: str | Path,
+    start: date,
+    days: int,
+    corrections: Path | None = None,
+    hasten: int = 1,
+    note_late_corrections: bool = False,
 ) -> ValidationData:
+    """Read a UNHCR validation folder as Flee's RefugeeTable does.
+
+    Data rows outside the simulated period are kept silently (Flee keeps them too, and
+    interpolates between them). Corrections dated after the period are applied as Flee
+    applies them; ``note_late_corrections`` (a run cut short by ``--days``) says so in one
+    line."""
     folder = Path(folder)
     layout = folder / "data_layout.csv"
     if not folder.is_dir():
@@ -121,10 +132,7 @@ def read_validation(
                 and not outside_reported
                 and (part.days.min() < 0 or part.days.max() >= days)
             ):
-                warn_input(
-                    path, None, "data rows outside the simulated period (kept, as Flee does)"
-                )
-                outside_reported = True
+                outside_reported = True  # kept, as Flee does: nothing to say
             parts.append(part)
         combined = parts[0]
         for part in parts[1:]:
@@ -133,19 +141,28 @@ def read_validation(
     if "total" not in series:
         raise EnclaveInputError(layout, None, "no 'total' row (the refugees.csv series)")
     if corrections is not None and corrections.exists():
-        _apply_corrections(corrections, series, start, days)
+        late = _apply_corrections(corrections, series, start, days)
+        if late and note_late_corrections:
+            warn_input(
+                corrections,
+                None,
+                f"{late} correction(s) dated after the simulated days: applied as Flee applies "
+                "them (they rescale the earlier reports)",
+            )
     total = series.pop("total")
     return ValidationData(folder, total, series)
 
 
-def _apply_corrections(path: Path, series: dict[str, Series], start: date, days: int) -> None:
+def _apply_corrections(path: Path, series: dict[str, Series], start: date, days: int) -> int:
+    """Flee's correctLevel1Registrations; returns how many were dated after the period."""
+    late = 0
     for line, row in _rows(path):
         if len(row) < 2 or row[0].lstrip().startswith("#"):
             continue
         name = row[0].strip()
         day = (_parse_date(path, line, row[1]) - start).days
         if day >= days:
-            warn_input(path, f"line {line}", f"correction for {name} dated after the period")
+            late += 1
         if name not in series:
             warn_input(path, f"line {line}", f"no validation data for {name!r}: ignored")
             continue
@@ -159,6 +176,7 @@ def _apply_corrections(path: Path, series: dict[str, Series], start: date, days:
             counts = s.counts.copy()
             counts[:i] *= s.counts[i] / s.counts[i - 1]
             series[name] = Series(s.days, counts)
+    return late
 
 
 def refugee_spawning(total: Series, days: int, insert_day0: bool = True):

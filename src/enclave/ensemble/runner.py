@@ -144,12 +144,18 @@ def run_specs(
     specs: Sequence[MemberSpec],
     backend=None,  # noqa: ANN001
     on_done: Callable[[], None] | None = None,
+    on_result: Callable[[int, MemberOutput], None] | None = None,
 ) -> list[MemberOutput]:
-    """Run members on a backend (default: a local process pool on every core)."""
+    """Run members on a backend (default: a local process pool on every core).
+
+    ``on_result(index, output)`` is called as each member arrives (to persist it).
+    """
     from enclave.ensemble.backends import ProcessBackend
 
     backend = backend or ProcessBackend()
-    return backend.map(run_member, config, list(specs), on_done)
+    if on_result is None:
+        return backend.map(run_member, config, list(specs), on_done)
+    return backend.map(run_member, config, list(specs), on_done, on_result)
 
 
 @dataclass

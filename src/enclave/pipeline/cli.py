@@ -46,6 +46,15 @@ def run_command(
     sensitivity: bool = typer.Option(
         True, "--sensitivity/--no-sensitivity", help="one-at-a-time sensitivity runs"
     ),
+    backend: str = typer.Option(
+        "processes", "--backend", help="where members run: processes, serial or dask"
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (tcp://host:8786); implies dask"
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="finish an interrupted run in --out (same settings)"
+    ),
     calibration: str = typer.Option(
         None, "--calibration", help="calibration file (from enclave calibrate) to apply"
     ),
@@ -66,12 +75,22 @@ def run_command(
     ):
         if value is not None and value < low:
             raise EnclaveInputError(None, flag, f"must be at least {low} (got {value})")
+    from enclave.ensemble.backends import BACKENDS
+
+    if backend not in BACKENDS:
+        raise EnclaveInputError(
+            None, "--backend", f"'{backend}' is not one of {', '.join(BACKENDS)}"
+        )
     c = load(case)
     from enclave.calibration.files import load_for_case
 
     c, cal = load_for_case(c, calibration)
     out = out or Path("results") / c.case
     check_output_folder(out)
+    if scheduler is not None:
+        from enclave.ensemble.backends import DaskBackend
+
+        DaskBackend(scheduler).check()
     err = Console(stderr=True)
     if cal is not None:
         fitted = ", ".join(
@@ -89,7 +108,13 @@ def run_command(
         console=err,
         transient=False,
     ) as progress:
-        task = progress.add_task(f"{c.case}: runs", total=total)
+        tasks: list = []  # the bar appears with the first finished run, not before checks
+
+        def advance() -> None:
+            if not tasks:
+                tasks.append(progress.add_task(f"{c.case}: runs", total=total))
+            progress.advance(tasks[0])
+
         res = run_case(
             c,
             out,
@@ -99,23 +124,14 @@ def run_command(
             lever,
             sensitivity,
             workers,
-            on_done=lambda: progress.advance(task),
+            on_done=advance,
+            backend=backend,
+            scheduler=scheduler,
+            resume=resume,
         )
-    table = Table(
-        title=f"{c.title} — median [5-95 %], {members} members, scale {scale or c.default_scale}"
-    )
-    table.add_column("metric")
-    names = [s.name for s in c.scenarios]
-    for n in names:
-        table.add_column(n, justify="right")
-    for _metric, grp in res.summary.groupby("metric", sort=False):
-        cells = []
-        for n in names:
-            r = grp[grp.scenario == n].iloc[0]
-            u = r["unit"]
-            cells.append(f"{_fmt(r['median'], u)} [{_fmt(r['p05'], u)}-{_fmt(r['p95'], u)}]")
-        table.add_row(str(grp.iloc[0]["label"]), *cells)
-    Console(file=sys.stdout, width=200).print(table)
+    from enclave.report.terminal import print_table
+
+    print_table(res.summary, c, members, scale or c.default_scale, lever, Console(file=sys.stdout))
     for p in res.files:
         err.print(f"wrote {p}")
     err.print(f"done in {time.perf_counter() - t0:.1f} s")

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
+import enclave
 from enclave.analysis.sensitivity import oat_specs, oat_table, sensitivity_count
 from enclave.analysis.summary import compare_references, daily_bands, member_metrics, summarise
 from enclave.analysis.weights import politics_weights, weighted_metric, weights_table
 from enclave.ensemble.backends import make_backend
 from enclave.ensemble.dataset import save_netcdf, to_dataset
 from enclave.ensemble.runner import EnsembleRun, RunConfig, member_specs, run_specs
+from enclave.ensemble.store import MemberStore
 from enclave.io import check_output_folder, write_all, write_atomic
 from enclave.report.html import render
 from enclave.scenario.model import Case
@@ -55,12 +57,20 @@ def run_case(
     sensitivity: bool = True,
     workers: int | None = None,
     on_done: Callable[[], None] | None = None,
+    backend: str = "processes",
+    scheduler: str | None = None,
+    resume: bool = False,
 ) -> RunOutputs:
     """Run every scenario of ``case`` as an ensemble and write the results into ``out``.
 
     ``case`` is a loaded :class:`Case`, a case YAML path or an embedded name (``None`` =
     ``idlib-2018``); ``out`` defaults to ``results/<case>/``. Returns the tables and the
     paths written (``results.nc``, CSVs, ``report.html``).
+
+    ``backend`` is ``processes`` (local pool), ``serial`` or ``dask`` (``scheduler``: the
+    address of an existing cluster; without one a LocalCluster on loopback). Every finished
+    member is persisted under ``out/.members``; ``resume=True`` runs only the missing ones
+    of an interrupted run with the same settings (see :mod:`enclave.ensemble.store`).
     """
     t0 = time.perf_counter()
     if not isinstance(case, Case):
@@ -68,15 +78,44 @@ def run_case(
 
         case = load(None if case is None else str(case))
     out = check_output_folder(Path(out) if out is not None else Path("results") / case.case)
-    backend = make_backend("processes", workers)
+    engine = make_backend(backend, workers, scheduler)
     names = [s.name for s in case.scenarios]
     config = RunConfig(case=case, scale=int(scale or case.default_scale), border=border)
     specs, draws = member_specs(case, names, members, seed)
     extra: list = []
     if sensitivity:
         extra, sa_draws, levels = oat_specs(case, names, seed, SA_SEEDS)
+    todo = specs + extra
+    store = MemberStore(
+        out,
+        {
+            "enclave": enclave.__version__,
+            "case": case.model_dump(mode="json"),
+            "members": members,
+            "seed": seed,
+            "scale": config.scale,
+            "border": border,
+            "sensitivity": bool(sensitivity),
+            "sa_seeds": SA_SEEDS,
+            "runs": [(s.scenario, s.member, s.seed, s.values) for s in todo],
+        },
+        len(todo),
+    )
+    done = store.open(resume)
+    missing = [i for i in range(len(todo)) if i not in done]
+    if on_done is not None:
+        for _ in done:
+            on_done()
     # one pool for the ensemble and the sensitivity runs (workers start once)
-    outputs = run_specs(config, specs + extra, backend, on_done)
+    fresh = run_specs(
+        config,
+        [todo[i] for i in missing],
+        engine,
+        on_done,
+        on_result=lambda j, o: store.save(missing[j], o),
+    )
+    done.update(zip(missing, fresh))
+    outputs = [done[i] for i in range(len(todo))]
     t_runs = time.perf_counter() - t0
     run = EnsembleRun(config, names, members, seed, draws, outputs[: len(specs)], t_runs)
     ds = to_dataset(run)
@@ -116,6 +155,7 @@ def run_case(
         wt = weights_table(w)
         files[out / "weights.csv"] = lambda p: write_atomic(p, lambda t: wt.to_csv(t, index=False))
     write_all(files)
+    store.close()
     return RunOutputs(
         out=out,
         files=list(files),
@@ -125,4 +165,3 @@ def run_case(
         weights=w.weights if w else {},
         seconds={"runs": t_runs, "total": time.perf_counter() - t0},
     )
-

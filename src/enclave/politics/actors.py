@@ -15,6 +15,10 @@ One table format (CSV, UTF-8, header row)::
   its scale.
 - ``*_spread``: optional standard deviations for the Monte Carlo (see
   :mod:`enclave.politics.odds`); a blank cell means "use the default spread".
+- ``as_of``, ``horizon`` (optional, ISO dates, the same on every row): the dated question.
+  The table is what was known on ``as_of``; the forecast is of the state on ``horizon``.
+- ``evidence_date`` (optional, ISO date): the latest dated source a row relies on. A row
+  whose evidence postdates ``as_of`` is an input error (no look-ahead).
 - Any other column (sources, assumption labels) is kept in :attr:`Actors.extra` and ignored
   by the models.
 
@@ -32,6 +36,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -86,6 +91,18 @@ class Actors:
     extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = "<memory>"
     lines: tuple[int, ...] = ()
+
+    @property
+    def as_of(self) -> str | None:
+        """ISO date the table is as of (``as_of`` column), or None."""
+        v = self.extra.get("as_of")
+        return v[0] if v else None
+
+    @property
+    def horizon(self) -> str | None:
+        """ISO date the forecast is for (``horizon`` column), or None."""
+        v = self.extra.get("horizon")
+        return v[0] if v else None
 
     @property
     def n(self) -> int:
@@ -207,6 +224,43 @@ def _check_ids(ids: list[str], lines: list[int], file: str) -> None:
         seen[actor_id] = line
 
 
+def _iso(text: str, file: str, line: int, column: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise EnclaveInputError(
+            file, f"line {line}, column {column}", f"not an ISO date (YYYY-MM-DD): {text!r}"
+        ) from None
+
+
+def _check_dates(extra: dict[str, list[str]], lines: list[int], file: str) -> None:
+    """``as_of``/``horizon`` the same on every row, horizon after as_of, no look-ahead."""
+    for name in ("as_of", "horizon"):
+        values = extra.get(name)
+        if values:
+            for v, line in zip(values, lines, strict=True):
+                _iso(v, file, line, name)
+                if v != values[0]:
+                    raise EnclaveInputError(
+                        file, f"line {line}, column {name}", f"{v} differs from {values[0]}"
+                    )
+    as_of = extra.get("as_of")
+    horizon = extra.get("horizon")
+    if as_of and horizon and horizon[0] <= as_of[0]:
+        raise EnclaveInputError(
+            file, f"line {lines[0]}, column horizon", f"{horizon[0]} is not after as_of {as_of[0]}"
+        )
+    if as_of and extra.get("evidence_date"):
+        limit = date.fromisoformat(as_of[0])
+        for v, line in zip(extra["evidence_date"], lines, strict=True):
+            if v and _iso(v, file, line, "evidence_date") > limit:
+                raise EnclaveInputError(
+                    file,
+                    f"line {line}, column evidence_date",
+                    f"evidence dated {v} is after as_of {as_of[0]} (look-ahead)",
+                )
+
+
 def _parse_standard(rows: list[list[str]], file: str) -> Actors:
     header = [h.strip().lower() for h in rows[0]]
     missing = [c for c in REQUIRED if c not in header]
@@ -239,6 +293,7 @@ def _parse_standard(rows: list[list[str]], file: str) -> Actors:
         for name, values in extra.items():
             values.append(cell(name))
     _check_ids(ids, lines, file)
+    _check_dates(extra, lines, file)
     n = len(ids)
     spread = {k.removesuffix("_spread"): np.asarray(v, float) for k, v in spreads.items()}
     for name in FIELDS:

@@ -4,8 +4,9 @@ Source: Scholz, Calbert & Smith, "Unravelling Bueno de Mesquita's group decision
 ICAART 2011, pp. 18-30 ([S-IC]); the replication's code as described by
 github.com/jmckib/bdm-scholz-expected-utility-model. The equations below follow
 ``shared/data/bargaining/expected_results.md`` §1.5; (D1)-(D3) are the three places where
-implementations differ, each an option of :class:`EUMOptions`. The defaults are the
-"S-variant", which reproduces the published figures.
+implementations differ, each an option of :class:`EUMOptions`. The preset
+``EUMOptions.scholz2011()`` ("S-variant") reproduces the published figures; the defaults
+are the forecast defaults (scale-direction invariant, see :class:`EUMOptions`).
 
 Inputs: capability ``c_i``, position ``x_i`` (one dimension), salience ``s_i`` in [0, 1],
 status-quo probability ``Q`` (1.0), range ``R = max x(0) - min x(0)`` fixed from the initial
@@ -81,25 +82,51 @@ __all__ = [
 
 @dataclass(frozen=True)
 class EUMOptions:
-    """Variant settings; the defaults reproduce Scholz et al. (2011) ("S-variant").
+    """Variant settings. The defaults are the forecast defaults; :meth:`scholz2011` is the
+    replication preset ("S-variant") that reproduces Scholz et al. (2011).
+
+    Why two sets: the replication's compromise rule (``min_position``: the offer with the
+    lowest EU-weighted *position*) and its capitulation switch (off, through a typo in its
+    code) reproduce its Table 2, but the first depends on the direction of the issue scale
+    (flipping the Idlib scale moved the deal odds from 0.217 to 0.252) and the second is not
+    the paper's rule. A forecast must not depend on which end of the scale is called 0, so
+    the defaults are ``least_move`` (the text's rule: the compromise that moves the actor
+    least) with capitulation on; both are symmetric under x -> lo + hi - x
+    (``tests/politics/test_mirror.py``).
 
     Attributes:
         q: status-quo probability Q (Scholz: 1.0).
         denominator: (D1) ``"global"`` triple-sum or ``"dyad"``-specific denominator of P.
         risk_exponent: (D2) ``"evaluator"`` (r_i for both EUs of the dyad) or ``"own"``.
-        compromise: (D3) ``"min_position"`` (the code) or ``"least_move"`` (the text).
-        capitulation: allow capitulation offers. Default False, as the replication's code
-            behaves (a typo makes its capitulation test always false): on the EC data this
-            changes nothing (a higher-priority offer always pre-empts a capitulation), and
-            on the Sultan data it is what keeps every actor still, as expected_results.md §2
-            states; True applies the paper's rule (Sultan then oscillates 13.9/13.75).
+        compromise: (D3) ``"least_move"`` (the text; default) or ``"min_position"`` (the
+            replication's code, scale-direction dependent).
+        capitulation: allow capitulation offers (the paper's rule; default True). The
+            replication's code behaves as False (a typo makes its capitulation test always
+            false): on the EC data this changes nothing, and on the Sultan data it is what
+            keeps every actor still, as expected_results.md §2 states.
     """
 
     q: float = 1.0
     denominator: Literal["global", "dyad"] = "global"
     risk_exponent: Literal["evaluator", "own"] = "evaluator"
-    compromise: Literal["min_position", "least_move"] = "min_position"
-    capitulation: bool = False
+    compromise: Literal["min_position", "least_move"] = "least_move"
+    capitulation: bool = True
+
+    @classmethod
+    def scholz2011(cls, **changes: object) -> EUMOptions:
+        """The replication preset (``--preset scholz2011``): Scholz et al. (2011)'s code."""
+        fields: dict[str, object] = {"compromise": "min_position", "capitulation": False}
+        fields.update(changes)
+        return cls(**fields)  # type: ignore[arg-type]
+
+    @classmethod
+    def preset(cls, name: str, **changes: object) -> EUMOptions:
+        """``"forecast"`` (the defaults) or ``"scholz2011"``; ``changes`` override fields."""
+        if name == "scholz2011":
+            return cls.scholz2011(**changes)
+        if name == "forecast":
+            return cls(**changes)  # type: ignore[arg-type]
+        raise ValueError(f"unknown preset {name!r} (one of forecast, scholz2011)")
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.q <= 1.0:
@@ -122,12 +149,18 @@ class EUMResult:
         median: ``(B, N + 1)`` c·s-weighted median per round.
         mean: ``(B, N + 1)`` c·s-weighted mean per round.
         risk: ``(B, N, n)`` risk exponents r_i used in rounds 1..N.
+        mover_of: ``(B, N, n)`` in round t, the index j of the actor whose offer actor i
+            accepted (-1: none; i kept its position).
+        offer: ``(B, N, n)`` kind of that offer: 0 none, 1 conflict (i gives in to j),
+            2 compromise, 3 capitulation (see :data:`OFFER_KINDS`).
     """
 
     positions: np.ndarray
     median: np.ndarray
     mean: np.ndarray
     risk: np.ndarray
+    mover_of: np.ndarray | None = None
+    offer: np.ndarray | None = None
 
     @property
     def final_median(self) -> np.ndarray:
@@ -240,10 +273,13 @@ def _first_min(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.argmin(key, axis=-1), np.isfinite(key).any(axis=-1)
 
 
+OFFER_KINDS = ("none", "conflict", "compromise", "capitulation")
+
+
 def _round(
     x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, opt: EUMOptions
-) -> tuple[np.ndarray, np.ndarray]:
-    """One round: new positions ``(B, n)`` and the exponents used ``(B, n)``."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One round: new positions, exponents used, whose offer each accepted and its kind."""
     _, _, r = risk_exponents(x, c, s, span, opt.q, denominator=opt.denominator)
     w = c * s
     mu = weighted_median(x, w)
@@ -269,17 +305,24 @@ def _round(
 
     new = x.copy()
     decided = np.zeros(x.shape, dtype=bool)
-    for mask, key, target in (
-        (conf, move, np.broadcast_to(xj, move.shape)),
-        (comp, comp_key, comp_pos),
-        (capit, move, np.broadcast_to(xj, move.shape)),
+    who = np.full(x.shape, -1)
+    kind = np.zeros(x.shape, dtype=np.int8)
+    for code, (mask, key, target) in enumerate(
+        (
+            (conf, move, np.broadcast_to(xj, move.shape)),
+            (comp, comp_key, comp_pos),
+            (capit, move, np.broadcast_to(xj, move.shape)),
+        ),
+        start=1,
     ):
         j, has = _first_min(np.where(mask, key, inf))
         pick = has & ~decided
         chosen = np.take_along_axis(target, j[:, :, None], axis=2)[:, :, 0]
         new = np.where(pick, chosen, new)
+        who = np.where(pick, j, who)
+        kind = np.where(pick, code, kind)
         decided |= has
-    return new, r
+    return new, r, who, kind
 
 
 def run_eum(
@@ -296,7 +339,8 @@ def run_eum(
         capability: same shape, > 0 (any scale: P is invariant to scaling c).
         salience: same shape, fractions in [0, 1].
         rounds: number of bargaining rounds N (no stopping rule, as in Scholz et al.).
-        options: variant settings (:class:`EUMOptions`); default = S-variant.
+        options: variant settings (:class:`EUMOptions`); default = the forecast defaults
+            (use ``EUMOptions.scholz2011()`` to reproduce the replication).
 
     Returns:
         :class:`EUMResult` with a leading batch axis (B = 1 for 1-D input).
@@ -309,11 +353,13 @@ def run_eum(
     span = np.where(span > 0, span, 1.0)  # identical positions: nothing can move
     w = c * s
     traj = [x]
-    risks = []
+    risks, whos, kinds = [], [], []
     for _ in range(rounds):
-        x, r = _round(x, c, s, span, opt)
+        x, r, who, kind = _round(x, c, s, span, opt)
         traj.append(x)
         risks.append(r)
+        whos.append(who)
+        kinds.append(kind)
     pos = np.stack(traj, axis=1)
     risk = np.stack(risks, axis=1) if risks else np.empty((x.shape[0], 0, x.shape[1]))
     return EUMResult(
@@ -321,4 +367,6 @@ def run_eum(
         median=weighted_median(pos, w[:, None, :]),
         mean=weighted_mean(pos, w[:, None, :]),
         risk=risk,
+        mover_of=np.stack(whos, axis=1) if whos else np.empty((x.shape[0], 0, x.shape[1]), int),
+        offer=np.stack(kinds, axis=1) if kinds else np.empty((x.shape[0], 0, x.shape[1]), int),
     )

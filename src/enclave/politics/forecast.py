@@ -109,6 +109,7 @@ def forecast(
         pos = res.positions[0][:, :, None]
         med, mean = res.median[0][:, None], res.mean[0][:, None]
         extra["risk"] = res.risk[0]
+        extra["mover_of"], extra["offer"] = res.mover_of[0], res.offer[0]
     else:
         res = run_smp(x, c, s, rounds)
         pos, med, mean = res.positions, res.median, res.mean
@@ -138,6 +139,10 @@ def point_forecasts(
     which = point or default_point(model)
     if which not in POINTS:
         raise EnclaveInputError(None, "--forecast", f"unknown forecast {which!r} ({POINTS})")
+    if model in ("mean", "median") and which != model:
+        raise EnclaveInputError(
+            None, "--forecast", f"model {model} has one forecast, {model}; got {which!r}"
+        )
     w = c * s
     if model in ("mean", "median") or which in ("mean", "median"):
         return weighted_mean(x, w) if which == "mean" else weighted_median(x, w)

@@ -7,6 +7,14 @@
   the steps in ``data/spreads.csv`` (``kind = sweep``, each an assumption with its reason),
   and drops each actor, and ranks the levers by how far they move the odds.
 
+Named levers (``--lever NAME``, ``data/named_levers.csv``) are several changes under one
+name, each a labelled assumption: ``turkey-leaves-astana`` raises Turkey's capability and
+salience (the threat to leave Astana and defend its posts), beside ``--drop turkey``
+(Turkey walking away with its weight).
+
+Every lever's effect is reported signed: the change of each scenario's probability, the
+scenario that gains most, and the change of P(full + limited offensive).
+
 How far a lever moves the odds is the total-variation distance between the scenario
 distributions before and after, ``TV = ½ Σ_k |p_k^after - p_k^before|`` (0: no change, 1:
 disjoint). Before and after use the same random numbers (a dropped actor's draws are
@@ -31,7 +39,19 @@ from enclave.politics.odds import (
     odds,
 )
 
-__all__ = ["Lever", "LeverOutcome", "apply_levers", "parse_set", "sweep", "sweep_levers", "tv"]
+__all__ = [
+    "Lever",
+    "LeverOutcome",
+    "apply_levers",
+    "named_lever",
+    "parse_set",
+    "signed_effect",
+    "sweep",
+    "sweep_levers",
+    "tv",
+]
+
+OFFENSIVE = ("full-offensive", "limited-offensive")
 
 
 @dataclass(frozen=True)
@@ -71,9 +91,59 @@ def parse_set(spec: str, actors: Actors) -> Lever:
     return Lever(actor_id, name, value)
 
 
-def _validate(lever: Lever, actors: Actors) -> None:
+def named_lever(name: str, actors: Actors) -> list[Lever]:
+    """The changes of a named lever (``data/named_levers.csv``) applied to ``actors``."""
+    import csv
+    import io
+    from importlib import resources
+
+    text = resources.files("enclave.politics").joinpath("data/named_levers.csv").read_text()
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["lever"] == name]
+    if not rows:
+        known = sorted({r["lever"] for r in csv.DictReader(io.StringIO(text))})
+        raise EnclaveInputError(
+            None, f"--lever {name}", f"unknown lever (known: {', '.join(known)})"
+        )
+    out = []
+    for r in rows:
+        i = actors.index(r["actor"], f"--lever {name}")
+        value = float(r["value"])
+        if r["op"] == "multiply":
+            base = actors.capability[i] if r["field"] == "capability" else actors.salience[i, 0]
+            value = float(base) * value
+        elif r["field"] == "salience" and actors.salience_scale == "fraction":
+            value /= 100.0
+        out.append(
+            Lever(r["actor"], r["field"], value, f"{name}: {r['actor']}.{r['field']}={value:g}")
+        )
+    return out
+
+
+def signed_effect(before: dict[str, float], after: dict[str, float]) -> dict[str, object]:
+    """Signed effect of a lever: per-scenario change, who gains most, Δ P(offensive)."""
+    change = {k: after[k] - before[k] for k in before}
+    gains = max(change, key=lambda k: change[k])
+    out: dict[str, object] = {
+        "change": change,
+        "gains": gains if change[gains] > 0 else None,
+        "loses": min(change, key=lambda k: change[k]) if min(change.values()) < 0 else None,
+        "tv": tv(before, after),
+    }
+    if all(k in change for k in OFFENSIVE):
+        out["offensive_change"] = sum(change[k] for k in OFFENSIVE)
+    return out
+
+
+def _validate(lever: Lever, actors: Actors, bounds: tuple[float, float] | None = None) -> None:
     where = f"--set {lever.describe()}"
     value = lever.value
+    if lever.field == "position" and bounds is not None and value is not None:
+        if not bounds[0] <= value <= bounds[1]:
+            raise EnclaveInputError(
+                None,
+                where,
+                f"position {value:g} out of the issue scale {bounds[0]:g}-{bounds[1]:g}",
+            )
     if lever.field == "capability" and value is not None and value <= 0:
         raise EnclaveInputError(None, where, f"capability must be > 0, got {value:g}")
     if lever.field == "salience" and value is not None:
@@ -86,8 +156,14 @@ def _validate(lever: Lever, actors: Actors) -> None:
             raise EnclaveInputError(None, where, f"capability {value:g} out of range 0-{top:g}")
 
 
-def apply_levers(actors: Actors, levers: list[Lever]) -> tuple[Actors, np.ndarray]:
-    """The table after ``levers``, and the mask of the original rows it keeps."""
+def apply_levers(
+    actors: Actors, levers: list[Lever], bounds: tuple[float, float] | None = None
+) -> tuple[Actors, np.ndarray]:
+    """The table after ``levers``, and the mask of the original rows it keeps.
+
+    ``bounds``: the issue scale's range (the bands'); a position outside it is an input
+    error. None (a table without bands) checks positions only for being finite.
+    """
     pos, cap, sal = actors.position.copy(), actors.capability.copy(), actors.salience.copy()
     keep = np.ones(actors.n, dtype=bool)
     for lever in levers:
@@ -96,7 +172,7 @@ def apply_levers(actors: Actors, levers: list[Lever]) -> tuple[Actors, np.ndarra
         if lever.field == "drop":
             keep[i] = False
             continue
-        _validate(lever, actors)
+        _validate(lever, actors, bounds)
         {"position": pos, "capability": cap, "salience": sal}[lever.field][i] = lever.value
     if keep.sum() < 2:
         raise EnclaveInputError(actors.source, "--drop", "need at least two actors left")
@@ -143,6 +219,7 @@ class LeverOutcome:
     lever: Lever
     after: OddsResult
     shift: float
+    effect: dict[str, object] | None = None
 
 
 def sweep(
@@ -163,6 +240,10 @@ def sweep(
     for lever in sweep_levers(actors, bounds=(bands.lo, bands.hi)):
         after_actors, keep = apply_levers(actors, [lever])
         after = odds(after_actors, z=z[:, :, keep], **common)  # type: ignore[arg-type]
-        results.append(LeverOutcome(lever, after, tv(before.odds, after.odds)))
+        results.append(
+            LeverOutcome(
+                lever, after, tv(before.odds, after.odds), signed_effect(before.odds, after.odds)
+            )
+        )
     results.sort(key=lambda r: -r.shift)  # stable: ties keep table order
     return before, results

@@ -6,27 +6,36 @@ an assumption with its reason), runs the model and takes its point forecast on t
 scale (:func:`enclave.politics.forecast.default_point`). The forecast distribution is binned
 into the scenario bands of ``data/idlib_scenario_bands.csv`` (kept in data, not code):
 0-20 full offensive, 20-40 limited offensive, 40-65 negotiated deal, 65-100 stalemate /
-rebels hold; a band is ``[lower, upper)``, the last one closed.
+rebels hold; a band is ``[lower, upper)``, the last one closed. The bands carry ``as_of``
+(2018-09-07) and ``horizon`` (2019-01-05): each scenario is the state of Idlib on the
+horizon, as it could be judged on ``as_of``.
 
 Draws (one ``numpy.random.Generator`` per call, from ``default_rng(seed)``; the same seed
 gives the same output)::
 
-    x_i* = clip(x_i + σ_x Z, lo, hi)             (normal, clipped to the bands' range)
+    x_i* = clip(x_i + σ_x,i Z'_i, lo, hi)        (normal, clipped to the bands' range)
     c_i* = c_i exp(σ_c Z)                        (lognormal, median kept)
     s_i* = clip(s_i + σ_s Z / 100, 0, 1)         (σ_s in points of the 0-100 scale)
+
+σ_x,i is the actor's own spread (``position_spread`` in the table, each with its reason in
+``position_spread_source``) or the default. Political uncertainty is correlated: the members
+of a bloc in ``data/blocs.csv`` (Damascus-Moscow-Tehran, correlation 0.6, a labelled
+assumption) get ``Z' = L Z`` over their columns, ``L`` the Cholesky factor of the
+equicorrelation matrix; other actors keep ``Z' = Z``.
 
 The probability of scenario k is ``p_k = m_k / M`` (m_k of M runs in band k). Its 90 %
 interval is the Jeffreys interval, the 5 % and 95 % quantiles of
 ``Beta(m_k + ½, M - m_k + ½)``: the Monte Carlo uncertainty of the estimate, not the
 uncertainty of the inputs (that one is the forecast distribution itself, reported as
-quantiles).
+quantiles). :data:`INTERVAL_COVERS` says so in every output.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -38,7 +47,14 @@ from enclave.politics.eum import EUMOptions
 from enclave.politics.forecast import point_forecasts
 
 __all__ = [
+    "INTERVAL_COVERS",
     "Bands",
+    "Bloc",
+    "band_sensitivity",
+    "correlate",
+    "load_blocs",
+    "shift_bands",
+    "without_own_spreads",
     "OddsResult",
     "draw_inputs",
     "draw_normals",
@@ -48,6 +64,12 @@ __all__ = [
     "odds",
     "scenario_odds",
 ]
+
+INTERVAL_COVERS = (
+    "90 % Jeffreys interval of each share: Monte Carlo error of the estimate from this many "
+    "runs only; it does not cover the input uncertainty (that is the forecast distribution), "
+    "the choice of model (see the model table) or the band edges (see band_shift)"
+)
 
 DEFAULT_RUNS = 1000
 DEFAULT_SEED = 20180917  # the day of the Sochi memorandum; any fixed integer would do
@@ -62,6 +84,8 @@ class Bands:
     upper: np.ndarray
     labels: tuple[str, ...]
     source: str
+    as_of: str | None = None
+    horizon: str | None = None
 
     @property
     def lo(self) -> float:
@@ -109,12 +133,28 @@ def load_bands(path: str | Path | None = None) -> Bands:
     lo, up = np.asarray(lower), np.asarray(upper)
     if np.any(up <= lo) or np.any(lo[1:] != up[:-1]):
         raise EnclaveInputError(source, None, "bands must be increasing and contiguous")
+    dates: dict[str, str | None] = {}
+    for key in ("as_of", "horizon"):
+        values = {(r.get(key) or "").strip() for r in rows}
+        if len(values) > 1:
+            raise EnclaveInputError(source, f"column {key}", f"differs between rows: {values}")
+        value = values.pop() if values else ""
+        if value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise EnclaveInputError(
+                    source, f"column {key}", f"not an ISO date (YYYY-MM-DD): {value!r}"
+                ) from None
+        dates[key] = value or None
     return Bands(
         names=tuple(r["scenario"] for r in rows),
         lower=lo,
         upper=up,
         labels=tuple(r.get("label", r["scenario"]) for r in rows),
         source=source,
+        as_of=dates["as_of"],
+        horizon=dates["horizon"],
     )
 
 
@@ -126,6 +166,68 @@ def load_spreads(kind: str = "spread") -> dict[str, float]:
         for r in csv.DictReader(io.StringIO(text))
         if r["kind"] == kind
     }
+
+
+@dataclass(frozen=True)
+class Bloc:
+    """Actors whose drawn positions are correlated (``data/blocs.csv``)."""
+
+    name: str
+    members: tuple[str, ...]
+    correlation: float
+    reason: str
+
+
+def load_blocs() -> list[Bloc]:
+    """The correlated blocs of the embedded data (each a labelled assumption)."""
+    text, source = _read_data("blocs.csv")
+    out = []
+    for line, r in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        rho = float(r["correlation"])
+        if not 0.0 <= rho < 1.0 or r["field"] != "position":
+            raise EnclaveInputError(source, f"line {line}", "need field position, 0 <= rho < 1")
+        out.append(Bloc(r["bloc"], tuple(r["members"].split(";")), rho, r["reason"]))
+    return out
+
+
+def correlate(z: np.ndarray, ids: tuple[str, ...], blocs: list[Bloc]) -> np.ndarray:
+    """Position normals ``(runs, n)`` with each bloc's members correlated (Cholesky)."""
+    out = z.copy()
+    for bloc in blocs:
+        cols = [ids.index(m) for m in bloc.members if m in ids]
+        if len(cols) < 2:
+            continue
+        k = len(cols)
+        cov = np.full((k, k), bloc.correlation) + (1.0 - bloc.correlation) * np.eye(k)
+        out[:, cols] = z[:, cols] @ np.linalg.cholesky(cov).T
+    return out
+
+
+def shift_bands(bands: Bands, delta: float) -> Bands:
+    """The bands with every interior edge moved by ``delta`` (the outer ends kept)."""
+    lower, upper = bands.lower.copy(), bands.upper.copy()
+    lower[1:] += delta
+    upper[:-1] += delta
+    if np.any(upper <= lower):
+        raise EnclaveInputError(bands.source, "--band-shift", f"{delta:g} empties a band")
+    return replace(bands, lower=lower, upper=upper)
+
+
+def band_sensitivity(
+    values: np.ndarray, bands: Bands, delta: float = 5.0
+) -> dict[str, dict[str, float]]:
+    """Odds with every interior band edge moved by -delta and +delta (same forecasts)."""
+    out = {}
+    for d in (-delta, delta):
+        k = shift_bands(bands, d).index(values)
+        m = np.bincount(k, minlength=len(bands.names)) / len(values)
+        out[f"{d:+g}"] = {n: float(m[i]) for i, n in enumerate(bands.names)}
+    return out
+
+
+def without_own_spreads(actors: Actors) -> Actors:
+    """The table with its per-actor spreads removed (every actor gets the default spread)."""
+    return replace(actors, spread={k: np.full(actors.n, np.nan) for k in actors.spread})
 
 
 def _spread(actors: Actors, name: str, defaults: dict[str, float]) -> np.ndarray:
@@ -148,12 +250,14 @@ def draw_inputs(
     *,
     bounds: tuple[float, float] = (0.0, 100.0),
     spreads: dict[str, float] | None = None,
+    blocs: list[Bloc] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Turn normals ``z`` ``(3, runs, n)`` into (position, capability, salience) draws.
 
     One-dimensional tables only. Salience comes back as fractions; capability in model
     units. A table's own ``*_spread`` values are in the table's units; the default salience
-    spread is in points of the 0-100 scale.
+    spread is in points of the 0-100 scale. ``blocs`` (default :func:`load_blocs`; ``[]``
+    for none) correlate the members' position draws.
     """
     if len(actors.dimensions) != 1:
         raise EnclaveInputError(
@@ -165,7 +269,8 @@ def draw_inputs(
     own = actors.spread.get("salience", np.full(actors.n, np.nan))
     own = own / (100.0 if actors.salience_scale == "percent" else 1.0)
     ss = np.where(np.isnan(own), d["salience"] / 100.0, own)
-    x = np.clip(actors.position[:, 0] + sx * z[0], *bounds)
+    zx = correlate(z[0], actors.ids, load_blocs() if blocs is None else blocs)
+    x = np.clip(actors.position[:, 0] + sx * zx, *bounds)
     c = actors.c * np.exp(sc * z[1])
     s = np.clip(actors.s[:, 0] + ss * z[2], 0.0, 1.0)
     return x, c, s
@@ -227,6 +332,7 @@ def odds(
     options: EUMOptions | None = None,
     point: str | None = None,
     z: np.ndarray | None = None,
+    blocs: list[Bloc] | None = None,
 ) -> OddsResult:
     """Monte Carlo scenario odds for ``actors`` (default: the embedded Idlib 2018 table).
 
@@ -239,14 +345,14 @@ def odds(
     bands = load_bands() if bands is None else bands
     if z is None:
         z = draw_normals(actors, runs, np.random.default_rng(seed))
-    x, c, s = draw_inputs(actors, z, bounds=(bands.lo, bands.hi), spreads=spreads)
+    x, c, s = draw_inputs(actors, z, bounds=(bands.lo, bands.hi), spreads=spreads, blocs=blocs)
     values = point_forecasts(model, x, c, s, rounds, options=options, point=point)
     return odds_from_values(values, bands, seed)
 
 
 def scenario_odds(
     actors: Actors | None = None,
-    model: str = "eum",
+    model: str = "ensemble",
     runs: int = DEFAULT_RUNS,
     seed: int | None = DEFAULT_SEED,
     **kw: object,
@@ -254,6 +360,14 @@ def scenario_odds(
     """Scenario -> probability, for the chain (``weights: politics`` in a case file).
 
     With no ``actors`` this is the embedded Idlib 2018 table; keys are the scenario names of
-    ``data/idlib_scenario_bands.csv``. :func:`odds` gives the intervals as well.
+    ``data/idlib_scenario_bands.csv`` (``full-offensive``, ``limited-offensive``,
+    ``negotiated-deal``, ``stalemate``). The default ``model="ensemble"`` is the equal-weight
+    average over the validated models (eum, median, mean;
+    :mod:`enclave.politics.ensemble`); a model name gives that model alone. :func:`odds`
+    gives the intervals as well.
     """
+    if model == "ensemble":
+        from enclave.politics.ensemble import compare_models
+
+        return compare_models(actors, runs=runs, seed=seed, smp_runs=0, **kw).ensemble
     return odds(actors, model, runs=runs, seed=seed, **kw).odds  # type: ignore[arg-type]

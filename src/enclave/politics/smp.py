@@ -175,14 +175,20 @@ def _turn(x: np.ndarray, s: np.ndarray, c: np.ndarray, rule: str) -> tuple[np.nd
         w = p[i, j]
         bargains.append((i, j, w * x[i] + (1.0 - w) * x[j]))
     new = x.copy()
+    if not bargains:
+        return new, probs, big_r
+    # Every option once: the status quos, then the bargains. P(a beats b) depends only on
+    # the voters' utilities of a and b, so each actor's election over its own options is a
+    # sub-matrix of this one (same numbers as computing it per actor, ~n times cheaper).
+    pts = np.concatenate([x, np.asarray([b[2] for b in bargains])])
+    logp = np.log(victory_probabilities(utilities(distances(x, s, pts), big_r), c, rule))
     for k in range(n):
-        pts = [x[k]] + [b[2] for b in bargains if k in (b[0], b[1])]
-        if len(pts) == 1:
+        idx = [k] + [n + m for m, b in enumerate(bargains) if k in (b[0], b[1])]
+        if len(idx) == 1:
             continue
-        opts = np.asarray(pts)
-        uo = utilities(distances(x, s, opts), big_r)
-        pk = condorcet_pce(victory_probabilities(uo, c, rule))
-        new[k] = opts[int(np.argmax(pk))]
+        sub = np.asarray(idx)
+        # argmax of the PCE p_i ∝ Π_j P(i ≻ j) = argmax of Σ_j log P(i ≻ j)
+        new[k] = pts[idx[int(np.argmax(logp[sub[:, None], sub].sum(axis=1)))]]
     return new, probs, big_r
 
 

@@ -1,7 +1,10 @@
 """``report.html``: one self-contained page (inline CSS, PNG figures as data URIs, no JS).
 
-Nothing in it points outside the file: no tile server, no CDN, no web font. Figures are
-drawn with matplotlib's Agg backend from the ensemble Dataset.
+Nothing in it is fetched from outside the file: no tile server, no CDN, no web font (source
+addresses are links a reader may follow). Figures are drawn with matplotlib's Agg backend
+from the ensemble Dataset; the map draws the Natural Earth basemap shipped in ``data/``.
+Every word about the place comes from the case (:mod:`enclave.report.vocab`): the page
+names no country, road or period the case does not.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
+import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -18,19 +23,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from enclave.analysis.summary import METRICS  # noqa: E402
+from enclave.analysis.needs import load_standards, needs_table, peak_gap  # noqa: E402
+from enclave.analysis.summary import DEFINITIONS, METRICS, member_metrics  # noqa: E402
+from enclave.analysis.weights import weighted_metric  # noqa: E402
+from enclave.report.maps import map_figure, strip_figure  # noqa: E402
+from enclave.report.terminal import border_note, compact  # noqa: E402
+from enclave.report.vocab import Vocabulary, vocabulary  # noqa: E402
 from enclave.scenario.build import FLEE_KIND  # noqa: E402
 from enclave.scenario.model import INPUT_NAMES, Case  # noqa: E402
-
-KIND_STYLE = {
-    "town": ("#4c72b0", "o", "town"),
-    "idp_camp_cluster": ("#dd8452", "s", "IDP camp cluster"),
-    "border_crossing": ("#c44e52", "D", "border crossing"),
-    "turkish_held_area": ("#55a868", "^", "Turkish-held north"),
-    "regime_area": ("#8c613c", "v", "government-held"),
-    "turkey": ("#8172b3", "P", "Turkey"),
-}
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;max-width:1250px;
@@ -42,6 +44,10 @@ th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right;vertical-align:t
 th{background:#f2f2f2} td.l,th.l{text-align:left}
 .meta{color:#555;font-size:.9em}
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em 1em}
+.bottom{display:flex;flex-wrap:wrap;gap:.8em;margin:.8em 0}
+.card{flex:1 1 270px;border:1px solid #ccc;border-radius:6px;padding:.5em .9em;background:#fafafa}
+.card h3{margin:.2em 0 .4em;font-size:1.05em} .card ul{padding-left:1.1em;margin:.2em 0}
+.card.pool{background:#eef5ff;border-color:#8fb3e0}
 figure{margin:1em 0} figure img{max-width:100%;border:1px solid #eee}
 figcaption{font-size:.85em;color:#555} .small{font-size:.8em;color:#555}
 li{margin:.2em 0}
@@ -55,24 +61,43 @@ def _png(fig: plt.Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _nan(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _people(x: float) -> str:
+    """People rounded to 3 significant figures above 10,000: 938,000 (no 9.38e+05)."""
+    if _nan(x):
+        return "–"
+    if abs(x) >= 1e4:
+        x = round(x, -int(math.floor(math.log10(abs(x)))) + 2)
+    return f"{x:,.0f}"
+
+
 def _fmt(x: float, unit: str = "people") -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
+    if _nan(x):
         return "never" if unit == "day" else "–"
-    if unit == "people":
-        return f"{x:,.0f}"
+    if unit in ("people", "person-days"):
+        return _people(x)
     if unit == "day":
         return f"{x:.0f}"
     return f"{x:.2f}"
 
 
+def _num(x: float) -> str:
+    """An input value: 2,500,000 rather than 2.5e+06; 0.015 stays 0.015."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:g}"
+
+
 def _band(row: pd.Series) -> str:
     u = row["unit"]
-    if row["metric"] == "first_overflow_day" and row["members_with_value"] == 0:
-        return "never"
-    band = f"[{_fmt(row['p05'], u)} – {_fmt(row['p95'], u)}]"
-    s = f"{_fmt(row['median'], u)} <span class='small'>{band}</span>"
-    if row["metric"] == "first_overflow_day":
-        s += f" <span class='small'>({row['members_with_value']}/{row['members']} members)</span>"
+    k, n = int(row["members_with_value"]), int(row["members"])
+    if k == 0:
+        return "never" if u == "day" else "–"
+    s = _fmt(row["median"], u)
+    if k > 1:
+        s += f" <span class='small'>[{_fmt(row['p05'], u)} – {_fmt(row['p95'], u)}]</span>"
+    s += f" <span class='small'>({k}/{n})</span>"
     return s
 
 
@@ -80,95 +105,37 @@ def _e(x: object) -> str:
     return html.escape(str(x))
 
 
+_URL = re.compile(r"(https?://[^\s<>()\"']+[^\s<>()\"'.,;:])")
+
+
 def _linkify(text: str) -> str:
-    """Escape; addresses stay plain text (no links out of the page)."""
-    return _e(text)
+    """Escape, and turn addresses into links (followed only if the reader clicks)."""
+    parts = _URL.split(str(text or ""))
+    out = []
+    for i, p in enumerate(parts):
+        if i % 2:
+            out.append(f"<a href='{_e(p)}' rel='noreferrer'>{_e(p)}</a>")
+        else:
+            out.append(_e(p))
+    return "".join(out)
+
+
+def _people_axis(ax, axis: str = "y") -> None:  # noqa: ANN001
+    """Ticks at round numbers labelled 50k, 1.5M: no offset text, no repeated labels."""
+    a = ax.yaxis if axis == "y" else ax.xaxis
+    a.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=True))
+    a.set_major_formatter(FuncFormatter(lambda v, _: compact(v, "people")))
 
 
 # ----------------------------------------------------------------------------- figures
-def map_figure(ds: xr.Dataset, case: Case, scenario: str) -> str:
-    """Places, roads, border links; bubbles = median people there on the last day."""
-    s = ds.sel(scenario=scenario)
-    n = int(s["scenario_days"])
-    lon, lat = ds["lon"].values, ds["lat"].values
-    names = list(ds["place"].values)
-    idx = {p: i for i, p in enumerate(names)}
-    fig, ax = plt.subplots(figsize=(6.4, 6.4))
-    for r in case.roads:
-        a, b = idx[r.from_], idx[r.to]
-        border = (case.places[a].kind == "turkey") != (case.places[b].kind == "turkey")
-        ax.plot(
-            [lon[a], lon[b]],
-            [lat[a], lat[b]],
-            color="#c44e52" if border else ("#999" if r.road not in ("M4", "M5") else "#555"),
-            lw=2.2 if border else (1.6 if r.road in ("M4", "M5") else 0.7),
-            ls="--" if border else "-",
-            zorder=1,
-        )
-    occ = s["occupancy"].isel(day=n - 1).median("member").values
-    pop = s["population"].median("member").values
-    size = 8 + 600 * np.sqrt(np.nan_to_num(occ) / max(np.nanmax(occ), 1.0))
-    for kind, (color, marker, label) in KIND_STYLE.items():
-        sel = np.array([k == kind for k in ds["kind"].values])
-        ax.scatter(
-            lon[sel],
-            lat[sel],
-            s=size[sel],
-            c=color,
-            marker=marker,
-            alpha=0.75,
-            edgecolors="k",
-            linewidths=0.4,
-            label=label,
-            zorder=3,
-        )
-    taken = (s["control"].isel(day=n - 1).values == 1) & (ds["kind"].values != "regime_area")
-    if taken.any():
-        ax.scatter(
-            lon[taken],
-            lat[taken],
-            s=60,
-            marker="x",
-            c="k",
-            zorder=4,
-            label="taken by the government",
-        )
-    hit = (s["intensity"].max("day").values > 0) & (pop > 0)
-    ax.scatter(
-        lon[hit],
-        lat[hit],
-        s=14,
-        marker="*",
-        c="#d62728",
-        zorder=5,
-        label="under fire at some point",
-    )
-    for i in np.argsort(-np.nan_to_num(occ))[:10]:
-        ax.annotate(
-            f"{names[i]}\n{occ[i]:,.0f}",
-            (lon[i], lat[i]),
-            fontsize=6.5,
-            xytext=(4, 4),
-            textcoords="offset points",
-            zorder=6,
-        )
-    ax.set_xlabel("longitude (°E)")
-    ax.set_ylabel("latitude (°N)")
-    ax.set_aspect(1 / np.cos(np.deg2rad(36)))
-    ax.set_title(f"People present on day {n - 1} (median), by place", fontsize=10)
-    ax.legend(fontsize=6.5, loc="lower left", markerscale=0.5, framealpha=0.85)
-    ax.grid(alpha=0.2)
-    return _png(fig)
-
-
 def _bandplot(ax, days, da: xr.DataArray, color: str, label: str) -> None:  # noqa: ANN001
     q = da.quantile([0.05, 0.5, 0.95], dim="member", skipna=True).values
     ax.fill_between(days, q[0], q[2], color=color, alpha=0.25, lw=0)
     ax.plot(days, q[1], color=color, lw=1.8, label=label)
 
 
-def series_figure(ds: xr.Dataset, case: Case, scenario: str) -> str:
-    """Displaced, at the border, in the Turkish-held north, in camps (median, 5-95 %)."""
+def series_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str) -> str:
+    """Displaced, at the border, in the destinations, and each camp cluster's occupancy."""
     s = ds.sel(scenario=scenario)
     n = int(s["scenario_days"])
     s = s.isel(day=slice(0, n))
@@ -179,33 +146,69 @@ def series_figure(ds: xr.Dataset, case: Case, scenario: str) -> str:
         a1, days, s["newly_displaced"].cumsum("day"), "#c44e52", "newly displaced (cumulative)"
     )
     _bandplot(
-        a1, days, s["inflow_turkish_held"].cumsum("day"), "#55a868", "into the Turkish-held north"
+        a1,
+        days,
+        s["inflow_turkish_held"].cumsum("day"),
+        "#55a868",
+        f"into {vocab.kind('turkish_held_area')}",
     )
-    _bandplot(a1, days, s["inflow_government"].cumsum("day"), "#8c613c", "into government areas")
     _bandplot(
-        a1, days, s["occupancy"].sel(place=zone).sum("place"), "#8172b3", "at the Turkish border"
+        a1,
+        days,
+        s["inflow_government"].cumsum("day"),
+        "#8c613c",
+        f"into {vocab.kind('regime_area')}",
     )
+    if zone:
+        _bandplot(
+            a1, days, s["occupancy"].sel(place=zone).sum("place"), "#8172b3", f"at {vocab.border}"
+        )
     a1.set_ylabel("people")
+    _people_axis(a1)
     a1.legend(fontsize=7, loc="upper left")
     a1.grid(alpha=0.3)
     a1.set_title("People over time (median and 5–95 % band of the members)", fontsize=10)
-    camps = [p for p, k in zip(ds["place"].values, ds["kind"].values) if k == "idp_camp_cluster"]
-    colors = ["#dd8452", "#4c72b0", "#937860", "#da8bc3"]
-    for c, color in zip(camps, colors * 4):
+    camps = [
+        str(p) for p in ds["place"].values if bool(ds["capacity"].sel(place=p).notnull().any())
+    ]
+    colors = plt.cm.tab10(np.linspace(0, 1, 10))
+    for k, c in enumerate(camps):
         ratio = s["occupancy"].sel(place=c) / s["capacity"].sel(place=c)
-        _bandplot(a2, days, ratio, color, c)
+        _bandplot(a2, days, ratio, colors[k % 10], c)
     a2.axhline(1.0, color="k", lw=0.8, ls="--")
     a2.set_ylabel("occupancy / capacity")
     a2.set_xlabel(f"day (day 0 = {case.start_date})")
-    a2.legend(fontsize=7)
+    if camps:
+        a2.legend(fontsize=7, ncols=2)
     a2.grid(alpha=0.3)
     return _png(fig)
 
 
+def needs_figure(table: pd.DataFrame, scenario: str) -> str:
+    """People present and people above capacity per week (median, 5-95 %)."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.0))
+    w = table["week"].to_numpy()
+    for col, color, label in (
+        ("people", "#4c72b0", "people present"),
+        ("gap_people", "#c44e52", "people above capacity (the gap)"),
+    ):
+        q = np.array(table[col].tolist(), dtype=float)
+        ax.fill_between(w, q[:, 1], q[:, 2], color=color, alpha=0.25, lw=0)
+        ax.plot(w, q[:, 0], color=color, lw=1.8, label=label, marker="o", ms=3)
+    ax.set_yscale("symlog", linthresh=1000)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: compact(v, "people")))
+    ax.set_xlabel("week of the run")
+    ax.set_ylabel("people (log scale above 1k)")
+    ax.set_title(f"Needs basis per week: {scenario}", fontsize=9)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
 def comparison_figure(comp: pd.DataFrame, summary: pd.DataFrame, scenarios: Sequence[str]) -> str:
-    """Newly displaced per scenario (band) against the 2018 planning figures."""
+    """Newly displaced per scenario (band) against the planning figures."""
     fig, ax = plt.subplots(figsize=(9, 4.2))
-    nd = summary[summary.metric == "newly_displaced"].set_index("scenario")
+    nd = summary[(summary.metric == "newly_displaced")].set_index("scenario")
     y = np.arange(len(scenarios))
     for i, s in enumerate(scenarios):
         r = nd.loc[s]
@@ -218,64 +221,185 @@ def comparison_figure(comp: pd.DataFrame, summary: pd.DataFrame, scenarios: Sequ
             ax.axvspan(r.ref_low, r.ref_high, color=colors[j], alpha=0.12)
         ax.axvline(r.ref_low, color=colors[j], lw=1.2, ls=":", label=r.label)
     ax.set_yticks(y, scenarios)
-    ax.set_xlabel("people newly displaced (model: median and 5–95 %; lines/bands: 2018 figures)")
+    ax.set_xlabel(
+        "people newly displaced (model: median and 5–95 %; lines/bands: planning figures)"
+    )
     ax.set_ylim(-0.6, len(scenarios) - 0.4)
     ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v / 1e6:.1f} M"))
+    _people_axis(ax, "x")
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
 
 
 # ----------------------------------------------------------------------------- tables
-def _table(df: pd.DataFrame, left: Sequence[str] = ()) -> str:
+def _table(df: pd.DataFrame, left: Sequence[str] = (), cls: str = "") -> str:
     head = "".join(f"<th class='{'l' if c in left else ''}'>{_e(c)}</th>" for c in df.columns)
     body = []
     for _, row in df.iterrows():
         cells = "".join(f"<td class='{'l' if c in left else ''}'>{row[c]}</td>" for c in df.columns)
         body.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    c = f" class='{cls}'" if cls else ""
+    return f"<table{c}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def summary_table(summary: pd.DataFrame, scenarios: Sequence[str]) -> str:
+def _label(metric: str, place: str, vocab: Vocabulary) -> str:
+    label = DEFINITIONS[metric][1]
+    if metric == "into_turkey" and vocab.border_countries:
+        label = f"crossings into {vocab.across}"
+    elif metric == "into_turkish_held":
+        label = f"arrivals in {vocab.kind('turkish_held_area')}"
+    elif metric == "to_government":
+        label = f"arrivals in {vocab.kind('regime_area')}"
+    elif metric.startswith("at_border"):
+        label = label.replace("the border", vocab.border)
+    return f"{place}: {label}" if place else label
+
+
+def summary_table(summary: pd.DataFrame, scenarios: Sequence[str], vocab: Vocabulary) -> str:
     rows = []
-    for name, (_unit, label) in METRICS.items():
-        row = {"metric": _e(label)}
+    keys = summary[["metric", "place"]].drop_duplicates().itertuples(index=False)
+    for metric, place in keys:
+        row = {"metric": _e(_label(metric, place, vocab))}
         for s in scenarios:
-            r = summary[(summary.scenario == s) & (summary.metric == name)].iloc[0]
-            row[s] = _band(r)
+            r = summary[
+                (summary.scenario == s) & (summary.metric == metric) & (summary.place == place)
+            ]
+            row[s] = _band(r.iloc[0])
         rows.append(row)
-    return _table(pd.DataFrame(rows), left=("metric",))
+    return _table(pd.DataFrame(rows), left=("metric",), cls="summary")
 
 
-def _comparison_parts(comparison: pd.DataFrame, summary: pd.DataFrame, scenarios) -> list[str]:  # noqa: ANN001
-    parts = ["<h2 id='planning'>Against the 2018 planning figures</h2>"]
-    parts.append(
-        "<figure class='comparison-figure'>"
-        "<img alt='newly displaced against planning figures' "
-        f"src='{comparison_figure(comparison, summary, scenarios)}'>"
-        "<figcaption>Each scenario's newly displaced (median, 5–95 %) and the figures planners "
-        "used in August–September 2018.</figcaption></figure>"
+def definitions_table(vocab: Vocabulary) -> str:
+    rows = [
+        {"metric": _e(_label(k, "", vocab)), "unit": _e(u), "definition": _e(d)}
+        for k, (u, _lab, d) in DEFINITIONS.items()
+    ]
+    return _table(pd.DataFrame(rows), left=("metric", "unit", "definition"), cls="definitions")
+
+
+def _mm(ds: xr.Dataset, case: Case) -> xr.Dataset:
+    """Member metrics: those ``summarise`` put into ``ds``, else computed here."""
+    names = [k for k in DEFINITIONS if f"metric_{k}" in ds]
+    if len(names) == len(DEFINITIONS) or (
+        names and "camp_peak_ratio" not in names and len(names) == len(METRICS)
+    ):
+        return xr.Dataset({k: ds[f"metric_{k}"] for k in names})
+    return member_metrics(ds, case.border.zone)
+
+
+def _date(case: Case, day: float) -> str:
+    return (pd.Timestamp(case.start_date) + pd.Timedelta(days=int(day))).strftime("%d %b %Y")
+
+
+def _scenario_card(ds, case, vocab, summary, s: str, lever) -> str:  # noqa: ANN001
+    one = summary[summary.scenario == s]
+
+    def g(metric: str, place: str = "") -> pd.Series:
+        return one[(one.metric == metric) & (one.place == place)].iloc[0]
+
+    nd, d90 = g("newly_displaced"), g("flight_day_90")
+    items = [
+        f"<li><b>Flee:</b> {_band(nd)} people"
+        + (
+            f", 90 % of them by day {_fmt(d90['median'], 'day')} (~{_date(case, d90['median'])})"
+            if d90["members_with_value"]
+            else ""
+        )
+        + "</li>"
+    ]
+    dest = [
+        (g("into_turkish_held"), vocab.kind("turkish_held_area")),
+        (g("to_government"), vocab.kind("regime_area")),
+    ]
+    if vocab.border_countries:
+        dest.append((g("into_turkey"), vocab.across))
+    items.append(
+        "<li><b>Where to:</b> " + "; ".join(f"{_e(w)} {_band(r)}" for r, w in dest) + "</li>"
     )
-    comp = comparison.copy()
-    comp_show = pd.DataFrame(
-        {
-            "2018 figure": comp["label"].map(_e),
-            "metric": comp["metric"].map(_e),
-            "figure": [
-                _fmt(lo) if hi == lo else f"{_fmt(lo)} – {_fmt(hi)}"
-                for lo, hi in zip(comp.ref_low, comp.ref_high)
-            ],
-            "scenario": comp["scenario"].map(lambda s: _e(s) if s else "none of this case"),
-            "model median [5–95 %]": [
-                "–" if np.isnan(m) else f"{_fmt(m)} [{_fmt(a)} – {_fmt(b)}]"
-                for m, a, b in zip(comp["median"], comp.p05, comp.p95)
-            ],
-            "median vs figure": comp["median_vs_reference"],
-            "source": comp["source"].map(_linkify),
-        }
+    items.append(
+        f"<li><b>At {_e(vocab.border)} (peak):</b> {_band(g('at_border_peak'))}; "
+        f"above day 0: {_band(g('at_border_added'))}</li>"
     )
-    parts.append(_table(comp_show, left=("2018 figure", "metric", "scenario", "source")))
-    return parts
+    camps = one[one.metric == "camp_first_over_day"]
+    over = [r for _, r in camps.iterrows() if r["members_with_value"] > 0]
+    if len(camps) == 0:
+        items.append("<li><b>Camps:</b> the case has no camp cluster with a capacity.</li>")
+    elif over:
+        txt = "; ".join(
+            f"{_e(r['place'])} from day {_fmt(r['median'], 'day')} "
+            f"({int(r['members_with_value'])}/{int(r['members'])} members)"
+            for r in over
+        )
+        items.append(
+            f"<li><b>Camps that overflow</b> (above day-0 level and capacity): {txt}; "
+            f"person-days above capacity {_band(g('person_days_over'))}</li>"
+        )
+    else:
+        items.append(
+            "<li><b>Camps:</b> no camp cluster rises above both its day-0 level and its "
+            f"capacity in any member; peak occupancy/capacity {_band(g('peak_overload'))}</li>"
+        )
+    pk = peak_gap(ds, s)
+    if pk["week"] is None:
+        items.append(
+            "<li><b>Peak shelter gap:</b> none (nobody above a capacity in the median)</li>"
+        )
+    else:
+        med, lo, hi = pk["gap_people"]
+        items.append(
+            f"<li><b>Peak shelter gap:</b> {_people(med)} people "
+            f"<span class='small'>[{_people(lo)} – {_people(hi)}]</span> in week {pk['week']}"
+            f" (≈{_people(med * 3.5)} m² of covered space), "
+            f"mostly {_e(', '.join(pk['mostly']))}</li>"
+        )
+    items.append(f"<li class='small'>{_e(border_note(case, lever))}</li>")
+    title = case.scenario(s).title
+    return (
+        f"<div class='card' data-scenario='{_e(s)}'><h3>{_e(title)}</h3><ul>"
+        + "".join(items)
+        + "</ul></div>"
+    )
+
+
+def _pool_card(mm: xr.Dataset, weights: dict[str, float], vocab: Vocabulary) -> str:
+    n = int(sum(mm.sizes["member"] for s, p in weights.items() if p > 0))
+    rows = []
+    for metric, what in (
+        ("newly_displaced", "Flee"),
+        ("at_border_peak", f"At {vocab.border} (peak)"),
+        ("person_days_over", "Person-days above camp capacity"),
+        ("first_overflow_day", "First camp overflow (day)"),
+    ):
+        w = weighted_metric(mm, metric, weights)
+        u = DEFINITIONS[metric][0]
+        rows.append(
+            f"<li><b>{_e(what)}:</b> {_fmt(w['median'], u)} <span class='small'>"
+            f"[{_fmt(w['p05'], u)} – {_fmt(w['p95'], u)}]</span></li>"
+        )
+    odds = ", ".join(f"{_e(s)} {p:.2f}" for s, p in weights.items() if p > 0)
+    return (
+        "<div class='card pool'><h3>All scenarios, weighted by their political odds</h3><ul>"
+        + "".join(rows)
+        + f"<li class='small'>odds: {odds}; {n} members pooled</li></ul></div>"
+    )
+
+
+def _phase_text(p) -> str:  # noqa: ANN001
+    """A phase in words: 'route: A → B; start: day 10; …' (no raw dict)."""
+    parts = []
+    for k, v in p.model_dump(exclude={"type", "label"}).items():
+        if v is None or v == [] or (k in ("lead_days", "linger_days") and v == 0):
+            continue
+        if isinstance(v, list):
+            v = (
+                " → ".join(v)
+                if k == "route"
+                else ", ".join("–".join(x) if isinstance(x, (list, tuple)) else str(x) for x in v)
+            )
+        elif k in ("start", "end", "day"):
+            v = f"day {v}"
+        parts.append(f"{k.replace('_', ' ')}: {v}")
+    return "; ".join(parts)
 
 
 def render(
@@ -288,9 +412,13 @@ def render(
     weighted: dict | None = None,
     run_info: dict | None = None,
 ) -> str:
-    """The whole page as a string."""
+    """The whole page as a string: the bottom line first, then the detail."""
     scenarios = [str(s) for s in ds["scenario"].values]
+    vocab = vocabulary(case)
     info = run_info or {}
+    lever = ds.attrs.get("border_lever")
+    lever = None if lever in (None, "case default") else lever
+    mm = _mm(ds, case)
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{_e(case.title)}</title><style>{CSS}</style></head><body>",
@@ -304,75 +432,126 @@ def render(
                 "start": case.start_date,
                 "members per scenario": int(ds.sizes["member"]),
                 "seed": ds.attrs.get("seed"),
-                "people per agent (scale)": ds.attrs.get("scale"),
+                "one agent stands for (people)": ds.attrs.get("scale"),
                 "border": ds.attrs.get("border_lever"),
                 **info,
             }.items()
         )
         + "</p>",
+        "<h2 id='bottom-line'>Bottom line</h2>",
+        "<p class='small'>Median <span class='small'>[5 % – 95 %]</span> over the members, and "
+        "(k/n): how many of the n members the figure rests on. Definitions below.</p>",
+        "<div class='bottom'>",
+    ]
+    parts += [_scenario_card(ds, case, vocab, summary, s, lever) for s in scenarios]
+    if weights is not None and getattr(weights, "weights", None):
+        parts.append(_pool_card(mm, weights.weights, vocab))
+    parts.append("</div>")
+    parts.append(
         "<p class='note'>A model run, not a forecast of record: numbers depend on the "
         "assumptions listed at the end (each labelled), on Flee 3.1's movement rules and on "
         "the scenario timelines. Bands are the 5–95 % range over ensemble members, which "
-        "differ in their seeds and in the uncertain inputs drawn from their ranges.</p>",
+        "differ in their seeds and in the uncertain inputs drawn from their ranges.</p>"
+    )
+    parts += [
         "<h2 id='summary'>Summary per scenario</h2>",
-        "<p>Median and <span class='small'>[5 % – 95 %]</span> over the members.</p>",
-        summary_table(summary, scenarios),
+        "<p>Median, <span class='small'>[5 % – 95 %]</span> and (members with a value / "
+        "members). Every camp cluster has its own rows.</p>",
+        summary_table(summary, scenarios, vocab),
+        "<details open><summary>What each figure means</summary>",
+        definitions_table(vocab),
+        "</details>",
     ]
-    # comparison
     if len(comparison):
-        parts += _comparison_parts(comparison, summary, scenarios)
-    if weights is not None:
+        period = f" ({vocab.reference_period})" if vocab.reference_period else ""
+        parts.append(f"<h2 id='planning'>Against the planning figures{_e(period)}</h2>")
+        parts.append(
+            "<figure class='comparison-figure'>"
+            "<img alt='newly displaced against planning figures' "
+            f"src='{comparison_figure(comparison, summary, scenarios)}'>"
+            "<figcaption>Each scenario's newly displaced (median, 5–95 %) and the planning "
+            f"figures of the case{_e(period)}.</figcaption></figure>"
+        )
+        comp = comparison
+        comp_show = pd.DataFrame(
+            {
+                "planning figure": comp["label"].map(_e),
+                "metric": comp["metric"].map(lambda m: _e(_label(m, "", vocab))),
+                "figure": [
+                    _people(lo) if hi == lo else f"{_people(lo)} – {_people(hi)}"
+                    for lo, hi in zip(comp.ref_low, comp.ref_high)
+                ],
+                "scenario": comp["scenario"].map(lambda s: _e(s) if s else "none of this case"),
+                "model median [5–95 %]": [
+                    "–" if np.isnan(m) else f"{_people(m)} [{_people(a)} – {_people(b)}]"
+                    for m, a, b in zip(comp["median"], comp.p05, comp.p95)
+                ],
+                "median vs figure": comp["median_vs_reference"],
+                "source": comp["source"].map(_linkify),
+            }
+        )
+        parts.append(_table(comp_show, left=("planning figure", "metric", "scenario", "source")))
+    if case.weights is not None and weights is not None:
         parts.append("<h2 id='politics'>Weighted by the political odds</h2>")
         if weights.weights:
             wt = pd.DataFrame(
                 weights.bands,
-                columns=["politics band", "lower", "upper", "probability", "scenario"],
+                columns=["outcome band", "lower", "upper", "probability", "scenario"],
             )
+            wt["lower"] = wt["lower"].map(_num)
+            wt["upper"] = wt["upper"].map(_num)
             wt["probability"] = wt["probability"].map(lambda p: f"{p:.3f}")
-            parts.append(f"<p class='small'>{_e(weights.note)}</p>")
-            parts.append(_table(wt, left=("politics band", "scenario")))
+            parts.append(
+                "<p class='small'>The bargaining model forecasts the outcome on the actors' "
+                "issue scale (0–100, from the case's actor table); each band of that scale is "
+                f"assigned to a scenario. Odds from: {_e(weights.note)}</p>"
+            )
+            parts.append(_table(wt, left=("outcome band", "scenario")))
             if weighted:
                 parts.append(
                     "<p>People newly displaced, all scenarios pooled with these weights: "
-                    f"median <b>{_fmt(weighted['median'])}</b> "
-                    f"[{_fmt(weighted['p05'])} – {_fmt(weighted['p95'])}], "
-                    f"mean {_fmt(weighted['mean'])}.</p>"
+                    f"median <b>{_people(weighted['median'])}</b> "
+                    f"[{_people(weighted['p05'])} – {_people(weighted['p95'])}], "
+                    f"mean {_people(weighted['mean'])}.</p>"
                 )
         else:
             parts.append(f"<p>{_e(weights.note)}</p>")
-    # per scenario
+    st = load_standards()
     for s in scenarios:
         sc = case.scenario(s)
+        n = int(ds["scenario_days"].sel(scenario=s))
+        day = _map_day(ds, s)
+        strip_days = sorted({0, n // 3, (2 * n) // 3, n - 1})
         parts.append(f"<section class='scenario' data-scenario='{_e(s)}'>")
         parts.append(f"<h2 id='sc-{_e(s)}'>{_e(sc.title)}</h2><p>{_e(sc.description)}</p>")
         parts.append(
-            f"<figure class='scenario-figure' data-scenario='{_e(s)}' data-kind='map'>"
-            f"<img alt='map of {_e(s)}' src='{map_figure(ds, case, s)}'>"
-            f"<img alt='time series of {_e(s)}' src='{series_figure(ds, case, s)}'>"
-            "<figcaption>Left: places and roads (M4/M5 dark, border links red dashed), bubble "
-            "area = median people present on the last day, × = taken by the government, "
-            "red star = under fire at some point. Right: people over time and camp cluster "
-            "occupancy against capacity.</figcaption></figure>"
+            f"<figure class='scenario-figure map' data-scenario='{_e(s)}' data-kind='map'>"
+            f"<img alt='map of {_e(s)} on day {day}' "
+            f"src='{_png(map_figure(ds, case, vocab, s, day))}'>"
+            f"<img alt='map of {_e(s)} over time' "
+            f"src='{_png(strip_figure(ds, case, vocab, s, strip_days))}'>"
+            f"<figcaption>Map on day {day}, the day most people are away from home (top), and on "
+            f"days {', '.join(map(str, strip_days))} (bottom). Areas: Voronoi cells of the "
+            f"places on this side of the border, clipped to {_e(case.home_country)} and to "
+            "0.3° around the places, coloured by who holds the place that day; red line: the "
+            "front (edges between government-held cells and the others). Circles: people "
+            "present (median over members, area ∝ people); squares: camp clusters coloured by "
+            f"occupancy / capacity. {_roads_words(vocab)}"
+            "Arrows: net gain since day 0 at the five places that "
+            "gained most, drawn from the population-weighted centre of the places that lost "
+            "people (net flows, not origin–destination counts). Basemap: Natural Earth 1:50m "
+            "(public domain); no admin-1/2 boundaries are shipped.</figcaption></figure>"
         )
-        one = summary[summary.scenario == s]
         parts.append(
-            _table(
-                pd.DataFrame(
-                    {
-                        "metric": one["label"].map(_e),
-                        "median [5–95 %]": [_band(r) for _, r in one.iterrows()],
-                    }
-                ),
-                left=("metric",),
-            )
+            f"<figure class='scenario-figure' data-scenario='{_e(s)}' data-kind='series'>"
+            f"<img alt='time series of {_e(s)}' src='{series_figure(ds, case, vocab, s)}'>"
+            "<figcaption>People over time and each camp cluster's occupancy against its "
+            "capacity (dashed line = full).</figcaption></figure>"
         )
+        parts += _needs_parts(ds, s, st)
         phases = pd.DataFrame(
             [
-                {
-                    "type": p.type,
-                    "label": _e(p.label),
-                    "details": _e(p.model_dump(exclude={"type", "label"})),
-                }
+                {"type": _e(p.type), "label": _e(p.label), "details": _e(_phase_text(p))}
                 for p in sc.phases
             ]
         )
@@ -393,10 +572,10 @@ def render(
             {
                 "scenario": sv.scenario.map(_e),
                 "input": sv.input.map(_e),
-                "range": [f"{a:g} – {b:g}" for a, b in zip(sv.input_low, sv.input_high)],
-                "at low": sv.at_low.map(_fmt),
-                "central": sv.at_central.map(_fmt),
-                "at high": sv.at_high.map(_fmt),
+                "range": [f"{_num(a)} – {_num(b)}" for a, b in zip(sv.input_low, sv.input_high)],
+                "at low": sv.at_low.map(_people),
+                "central": sv.at_central.map(_people),
+                "at high": sv.at_high.map(_people),
                 "swing": sv.swing.map(lambda x: f"{x:+,.0f}"),
                 "rank": sv["rank"],
             }
@@ -410,8 +589,8 @@ def render(
         rows.append(
             {
                 "input": _e(k),
-                "range": f"{r.low:g} – {r.high:g}",
-                "central": f"{r.mid:g}",
+                "range": f"{_num(r.low)} – {_num(r.high)}",
+                "central": _num(r.mid),
                 "unit": _e(r.unit),
                 "what": _e(r.description),
                 "source": _linkify(r.source),
@@ -420,10 +599,12 @@ def render(
     parts.append(_table(pd.DataFrame(rows), left=("input", "what", "source", "unit")))
     parts.append("<h2 id='assumptions'>Assumptions</h2><ul>")
     parts += [f"<li>{_e(a)}</li>" for a in case.assumptions]
-    kinds = ", ".join(f"{k} → {FLEE_KIND[k].name}" for k in FLEE_KIND)
+    used = list(dict.fromkeys(p.kind for p in case.places))
+    kinds = ", ".join(f"{_kind_words(case, vocab, k)} → Flee {FLEE_KIND[k].name}" for k in used)
     parts.append(f"<li>Flee location types used: {_e(kinds)}.</li>")
     parts.append(
-        f"<li>Border: {_e(case.border.policy)} by default ({_linkify(case.border.policy_source)}); "
+        f"<li>{_e(vocab.border[0].upper() + vocab.border[1:])}: {_e(case.border.policy)} "
+        f"by default ({_linkify(case.border.policy_source)}); "
         f"quota {case.border.quota_per_day:,} people a day per border link "
         f"({_linkify(case.border.quota_source)}). At the border: {_e(', '.join(case.border.zone))} "
         f"({_linkify(case.border.zone_source)}).</li>"
@@ -435,15 +616,15 @@ def render(
         prow.append(
             {
                 "place": _e(p.name),
-                "kind": _e(p.kind),
-                "weight": _fmt(float(p.population))
+                "kind": _e(_kind_words(case, vocab, p.kind, p)),
+                "weight": _people(float(p.population))
                 if p.population
-                else (_fmt(float(p.residents)) + " residents" if p.residents else "–"),
+                else (_people(float(p.residents)) + " residents" if p.residents else "–"),
                 "source": _linkify(src),
             }
         )
     parts.append(
-        "<details><summary>55 places</summary>"
+        f"<details><summary>{len(prow)} places</summary>"
         if len(prow) > 20
         else "<details open><summary>places</summary>"
     )
@@ -452,3 +633,66 @@ def render(
     parts += [f"<li>{_linkify(s)}</li>" for s in case.sources]
     parts.append("</ul></body></html>")
     return "\n".join(parts)
+
+
+def _map_day(ds: xr.Dataset, s: str) -> int:
+    """The day with the most people away from home (newly displaced so far, median)."""
+    n = int(ds["scenario_days"].sel(scenario=s))
+    cum = ds["newly_displaced"].sel(scenario=s).isel(day=slice(0, n)).cumsum("day")
+    away = cum.median("member").values
+    return int(np.nanargmax(away)) if np.nanmax(away) > 0 else n - 1
+
+
+def _needs_parts(ds: xr.Dataset, s: str, st: pd.DataFrame) -> list[str]:
+    t = needs_table(ds, s, st)
+    rows = []
+    for _, r in t.iterrows():
+        if r["week"] % 2 and r["gap_people"][0] <= 0:
+            continue  # every other week unless it has a gap
+        row = {
+            "week": int(r["week"]),
+            "people present": f"{_people(r['people'][0])}",
+            "above capacity": f"{_people(r['gap_people'][0])} "
+            f"<span class='small'>[{_people(r['gap_people'][1])} – "
+            f"{_people(r['gap_people'][2])}]</span>",
+        }
+        for label, unit, amount in zip(st["label"], st["unit"], st["amount"]):
+            row[f"gap: {label} ({unit})"] = _people(r["gap_people"][0] * float(amount))
+        row["mostly at"] = _e(", ".join(r["mostly"]))
+        rows.append(row)
+    std = "; ".join(
+        f"{lab}: {_num(float(a))} {u} per person"
+        for lab, a, u in zip(st["label"], st["amount"], st["unit"])
+    )
+    return [
+        f"<h3>Humanitarian needs: {_e(s)}</h3>",
+        f"<figure class='scenario-figure' data-scenario='{_e(s)}' data-kind='needs'>"
+        f"<img alt='needs of {_e(s)}' src='{needs_figure(t, s)}'>"
+        "<figcaption>People present (all places) and people above a camp cluster's capacity "
+        "per week, median and 5–95 %.</figcaption></figure>",
+        f"<p class='small'>Sphere minimum standards (editable table "
+        f"<code>enclave/analysis/data/sphere.csv</code>, each row sourced): {_e(std)}. The gap "
+        "is the needs of the people above capacity (median); places without a capacity have "
+        "needs but no gap. Per place and week in results.nc (needs_people, "
+        "needs_gap_people).</p>",
+        _table(pd.DataFrame(rows), left=("mostly at",), cls="needs"),
+    ]
+
+
+def _kind_words(case: Case, vocab: Vocabulary, kind: str, place=None) -> str:  # noqa: ANN001
+    """A place kind in the case's words: 'abroad (Jordan)' rather than the format's key."""
+    from enclave.report.vocab import ABROAD_KINDS
+
+    if kind in ABROAD_KINDS:
+        return (
+            f"abroad ({case.country_of(place)})"
+            if place is not None
+            else f"abroad ({vocab.across})"
+        )
+    return vocab.kind(kind)
+
+
+def _roads_words(vocab: Vocabulary) -> str:
+    if not vocab.roads:
+        return ""
+    return f"Dark lines: the main roads ({_e(', '.join(vocab.roads))}). "

@@ -7,6 +7,7 @@ line (where the YAML gives one) and the field path, e.g.
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -78,7 +79,9 @@ def loads(text: str, file: str | Path = "<string>") -> Case:
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
+        errs = exc.errors(include_url=False)
+        # a misspelt key also makes the right one "missing": name the misspelling first
+        err = next((e for e in errs if e["type"] == "extra_forbidden"), errs[0])
         loc = _clean_loc(err["loc"], data)
         raise EnclaveInputError(file, _where(root, loc), _problem(err)) from None
     problem = check_references(case)
@@ -417,7 +420,10 @@ def _where(root: yaml.Node | None, loc: tuple) -> str:
 def _problem(err: dict) -> str:
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
-        return "unknown field (check the spelling; see docs/case-format.md)"
+        key = err["loc"][-1] if err.get("loc") else ""
+        return f"unknown field '{key}' (check the spelling; see docs/case-format.md)"
+    if err["type"] == "string_type" and isinstance(err.get("input"), datetime.date):
+        return f'YAML read {err["input"]} as a date: quote it ("{err["input"]}")'
     if err["type"] == "missing":
         return "required field is missing"
     if msg.startswith("Value error, "):

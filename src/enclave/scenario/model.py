@@ -389,6 +389,20 @@ class Case(_Strict):
     references: list[Reference] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    border_countries: list[str] | None = Field(
+        None, description="countries across the border (default: the border-side places' country)"
+    )
+    destination_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="words for destination kinds in the report "
+        "(e.g. regime_area: government-held areas)",
+    )
+    road_names: list[str] | None = Field(
+        None, description="main roads drawn and named in the report (default: every named road)"
+    )
+    reference_period: str | None = Field(
+        None, description="when the planning figures of 'references' were made, e.g. August 2018"
+    )
 
     @field_validator("case")
     @classmethod

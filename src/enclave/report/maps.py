@@ -1,0 +1,391 @@
+"""Offline maps for the report: basemap, control of territory, front line, people, flows.
+
+- Basemap: Natural Earth 1:50m countries and coastline shipped in ``data/`` (public domain,
+  see ``data/README.md``); nothing is fetched.
+- Control: the model knows who holds each *place*; areas are the Voronoi cells of the
+  home-side places clipped to the home country, coloured by their place's control that
+  day. The front line is the shared edge between government-held cells and the others.
+- Flows: arrows from the population-weighted centre of the places that lost people (net,
+  day 0 to the day shown) to the places that gained most, labelled with the net gain.
+- Labels: a greedy placer tries eight positions around each place, biggest first, and
+  drops a label rather than let it collide; the legend sits outside the axes.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+import xarray as xr  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+from matplotlib.path import Path as MPath  # noqa: E402
+from shapely.geometry import MultiPoint, box, shape  # noqa: E402
+
+from enclave.report.vocab import ABROAD_KINDS, Vocabulary  # noqa: E402
+from enclave.scenario.model import CONTROL_CODES, Case  # noqa: E402
+
+BASEMAP = Path(__file__).with_name("data") / "ne_50m_levant.geojson"
+CONTROL_COLOURS = {
+    "opposition": "#f3e3b5",
+    "government": "#e8b4b4",
+    "turkish_held": "#cfe3c3",
+    "turkey": "#e6e6e6",
+}
+SEA = "#dbe9f4"
+LAND = "#f4f4f0"
+
+
+@lru_cache(maxsize=1)
+def basemap() -> dict[str, list]:
+    """Country polygons by name and the coastline, from the shipped GeoJSON."""
+    fc = json.loads(BASEMAP.read_text(encoding="utf-8"))
+    out: dict[str, list] = {"country": [], "coastline": []}
+    for f in fc["features"]:
+        out[f["properties"]["layer"]].append((f["properties"]["name"], shape(f["geometry"])))
+    return out
+
+
+def _patch(geom, **kw) -> PathPatch | None:  # noqa: ANN001
+    """A matplotlib patch for a (multi)polygon, holes included."""
+    polys = getattr(geom, "geoms", [geom])
+    verts, codes = [], []
+    for p in polys:
+        if p.geom_type != "Polygon" or p.is_empty:
+            continue
+        for ring in [p.exterior, *p.interiors]:
+            xy = np.asarray(ring.coords)
+            verts.append(xy)
+            codes.append([MPath.MOVETO] + [MPath.LINETO] * (len(xy) - 2) + [MPath.CLOSEPOLY])
+    if not verts:
+        return None
+    return PathPatch(MPath(np.concatenate(verts), np.concatenate(codes)), **kw)
+
+
+def _segments(geom) -> list[np.ndarray]:  # noqa: ANN001
+    """Every line of a (multi)line or polygon boundary as an (n, 2) array."""
+    out: list[np.ndarray] = []
+    for g in getattr(geom, "geoms", [geom]):
+        if g.is_empty:
+            continue
+        if g.geom_type in ("LineString", "LinearRing"):
+            out.append(np.asarray(g.coords))
+        elif g.geom_type.endswith("Polygon"):
+            out += _segments(g.boundary)
+        elif hasattr(g, "geoms"):
+            out += _segments(g)
+    return out
+
+
+_LAYERS: dict[int, tuple[Case, dict]] = {}
+
+
+def _layers(case: Case, vocab: Vocabulary) -> dict:
+    """What does not change from day to day, computed once per case: land, borders, coast,
+    control cells and roads, clipped to the map's frame."""
+    hit = _LAYERS.get(id(case))
+    if hit is not None and hit[0] is case:
+        return hit[1]
+    x0, x1, y0, y1 = extent(case)
+    frame = box(x0, y0, x1, y1)
+    bm = basemap()
+    land = [g.intersection(frame) for _, g in bm["country"] if g.intersects(frame)]
+    borders = [g.boundary.intersection(frame) for _, g in bm["country"] if g.intersects(frame)]
+    coast = [g.intersection(frame) for _, g in bm["coastline"]]
+    lon = np.array([p.lon for p in case.places])
+    lat = np.array([p.lat for p in case.places])
+    idx = {p.name: i for i, p in enumerate(case.places)}
+    main, other = [], []
+    for r in case.roads:
+        a, b = idx[r.from_], idx[r.to]
+        (main if r.road in vocab.roads else other).append(
+            np.array([[lon[a], lat[a]], [lon[b], lat[b]]])
+        )
+    labels = []
+    for name, g in bm["country"]:
+        if name in (case.home_country, *vocab.border_countries) and g.intersects(frame):
+            pt = g.intersection(frame).representative_point()
+            labels.append((name, pt.x, pt.y))
+    out = {
+        "extent": (x0, x1, y0, y1),
+        "land": land,
+        "borders": [seg for g in borders for seg in _segments(g)],
+        "coast": [seg for g in coast for seg in _segments(g)],
+        "cells": control_cells(case, frame),
+        "roads_main": main,
+        "roads_other": other,
+        "lon": lon,
+        "lat": lat,
+        "labels": labels,
+    }
+    _LAYERS.clear()
+    _LAYERS[id(case)] = (case, out)
+    return out
+
+
+def extent(case: Case) -> tuple[float, float, float, float]:
+    lon = np.array([p.lon for p in case.places])
+    lat = np.array([p.lat for p in case.places])
+    pad = max(0.15, 0.08 * max(np.ptp(lon), np.ptp(lat)))
+    return lon.min() - pad, lon.max() + pad, lat.min() - pad, lat.max() + pad
+
+
+def control_cells(case: Case, frame) -> dict[int, object]:  # noqa: ANN001
+    """Voronoi cell of each home-side place, clipped to the home country and the frame."""
+    home = [i for i, p in enumerate(case.places) if p.kind not in ABROAD_KINDS]
+    land = [g for n, g in basemap()["country"] if n == case.home_country]
+    clip = frame.intersection(shapely.union_all(land)) if land else frame
+    pts = MultiPoint([(case.places[i].lon, case.places[i].lat) for i in home])
+    clip = clip.intersection(pts.buffer(0.3))  # no place speaks for land far from it
+    cells = shapely.voronoi_polygons(pts, extend_to=frame.buffer(1.0))
+    out: dict[int, object] = {}
+    for cell in cells.geoms:
+        for i in home:
+            p = case.places[i]
+            if cell.covers(shapely.Point(p.lon, p.lat)) and i not in out:
+                out[i] = cell.intersection(clip)
+                break
+    return out
+
+
+def _place_labels(ax, fig, xy: np.ndarray, texts: list[str], order, avoid_px=6) -> int:  # noqa: ANN001
+    """Greedy non-colliding labels: eight offsets per place, biggest first; returns placed."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    taken: list = []
+    disp = ax.transData.transform(xy)
+    for d in disp:  # the markers themselves
+        taken.append((d[0] - avoid_px, d[1] - avoid_px, d[0] + avoid_px, d[1] + avoid_px))
+    axbox = ax.get_window_extent(renderer)
+    placed = 0
+    offsets = [(6, 4), (6, -10), (-6, 4), (-6, -10), (0, 9), (0, -14), (12, -3), (-12, -3)]
+    for i in order:
+        for dx, dy in offsets:
+            t = ax.annotate(
+                texts[i],
+                xy[i],
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=6.5,
+                ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
+                zorder=8,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
+            )
+            bb = t.get_window_extent(renderer)
+            r = (bb.x0, bb.y0, bb.x1, bb.y1)
+            inside = r[0] >= axbox.x0 and r[2] <= axbox.x1 and r[1] >= axbox.y0 and r[3] <= axbox.y1
+            clash = any(
+                not (r[2] < o[0] or r[0] > o[2] or r[3] < o[1] or r[1] > o[3]) for o in taken
+            )
+            if inside and not clash:
+                taken.append(r)
+                placed += 1
+                break
+            t.remove()
+    return placed
+
+
+def draw_map(
+    ax,  # noqa: ANN001
+    ds: xr.Dataset,
+    case: Case,
+    vocab: Vocabulary,
+    scenario: str,
+    day: int,
+    detail: bool = True,
+) -> dict:
+    """Draw one day of one scenario on ``ax``; returns handles for a legend."""
+    s = ds.sel(scenario=scenario)
+    L = _layers(case, vocab)
+    x0, x1, y0, y1 = L["extent"]
+    ax.set_facecolor(SEA)
+    for g in L["land"]:
+        p = _patch(g, fc=LAND, ec="none", zorder=0)
+        if p is not None:
+            ax.add_patch(p)
+    # control areas and front line
+    codes = {v: k for k, v in CONTROL_CODES.items()}
+    ctl = s["control"].isel(day=day).values
+    gov: list = []
+    other: list = []
+    for i, cell in L["cells"].items():
+        holder = codes.get(int(ctl[i]), "opposition")
+        p = _patch(cell, fc=CONTROL_COLOURS.get(holder, "#eee"), ec="white", lw=0.3, zorder=1)
+        if p is not None:
+            ax.add_patch(p)
+        (gov if holder == "government" else other).append(cell)
+    if gov and other:
+        front = (
+            shapely.union_all(gov).buffer(1e-4).intersection(shapely.union_all(other).buffer(1e-4))
+        )
+        ax.add_collection(
+            LineCollection(_segments(front.boundary), colors="#b00", lw=2.0, zorder=4)
+        )
+    ax.add_collection(LineCollection(L["coast"], colors="#5b7fa6", lw=0.6, zorder=2))
+    ax.add_collection(LineCollection(L["borders"], colors="#444", lw=1.1, zorder=3))
+    ax.add_collection(LineCollection(L["roads_other"], colors="#aaa", lw=0.5, zorder=3))
+    ax.add_collection(LineCollection(L["roads_main"], colors="#555", lw=1.4, zorder=3))
+    lon, lat = L["lon"], L["lat"]
+    # people
+    occ = s["occupancy"].isel(day=day).median("member").values
+    occ0 = s["occupancy"].isel(day=0).median("member").values
+    cap = ds["capacity"].median("member").values
+    big = max(float(np.nanmax(s["occupancy"].median("member").values)), 1.0)
+    size = 6 + (300 if detail else 90) * np.nan_to_num(occ) / big
+    camp = ~np.isnan(cap)
+    ratio = np.where(camp, occ / np.where(camp, cap, 1.0), np.nan)
+    other_pl = ~camp
+    ax.scatter(
+        lon[other_pl],
+        lat[other_pl],
+        s=size[other_pl],
+        c="#4c72b0",
+        alpha=0.6,
+        edgecolors="k",
+        linewidths=0.3,
+        zorder=5,
+    )
+    sc = None
+    if camp.any():
+        sc = ax.scatter(
+            lon[camp],
+            lat[camp],
+            s=size[camp],
+            c=ratio[camp],
+            cmap="RdYlGn_r",
+            vmin=0.5,
+            vmax=1.5,
+            marker="s",
+            edgecolors="k",
+            linewidths=0.6,
+            zorder=6,
+        )
+    # flows: net change since day 0
+    if detail and day > 0:
+        change = np.nan_to_num(occ) - np.nan_to_num(occ0)
+        src = change < 0
+        if src.any() and (change > 0).any():
+            w = -change[src]
+            cx, cy = np.average(lon[src], weights=w), np.average(lat[src], weights=w)
+            total = change[change > 0].sum()
+            for i in np.argsort(-change)[:5]:
+                if change[i] <= 0.05 * total:
+                    continue
+                ax.annotate(
+                    "",
+                    xy=(lon[i], lat[i]),
+                    xytext=(cx, cy),
+                    arrowprops={
+                        "arrowstyle": "-|>",
+                        "color": "#333",
+                        "alpha": 0.55,
+                        "lw": 0.6 + 4 * change[i] / total,
+                        "connectionstyle": "arc3,rad=0.15",
+                    },
+                    zorder=7,
+                )
+                mx, my = 0.5 * (cx + lon[i]), 0.5 * (cy + lat[i])
+                ax.text(
+                    mx,
+                    my,
+                    f"+{_short(change[i])}",
+                    fontsize=6.5,
+                    color="#222",
+                    zorder=8,
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "#fffbe6", "ec": "#999", "lw": 0.3},
+                )
+            ax.plot(cx, cy, marker="o", ms=5, mfc="none", mec="#333", zorder=7)
+    for name, x, y in L["labels"]:
+        ax.text(
+            x,
+            y,
+            name.upper(),
+            fontsize=8 if detail else 6,
+            color="#666",
+            ha="center",
+            alpha=0.8,
+            zorder=2,
+            style="italic",
+        )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1 / np.cos(np.deg2rad(0.5 * (y0 + y1))))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return {"scatter": sc, "occ": occ, "xy": np.c_[lon, lat]}
+
+
+def _short(x: float) -> str:
+    if x >= 1e6:
+        return f"{x / 1e6:.2f}M"
+    if x >= 1e4:
+        return f"{x / 1e3:.0f}k"
+    return f"{x:,.0f}"
+
+
+def map_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str, day: int):  # noqa: ANN201
+    """The detailed map of one day: a figure with labels, a colour bar and a legend outside."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    fig, ax = plt.subplots(figsize=(8.6, 6.4))
+    h = draw_map(ax, ds, case, vocab, scenario, day, detail=True)
+    names = [p.name for p in case.places]
+    occ = np.nan_to_num(h["occ"])
+    texts = [f"{n}\n{_short(o)}" if o >= 1 else n for n, o in zip(names, occ)]
+    _place_labels(ax, fig, h["xy"], texts, np.argsort(-occ)[:18])
+    home = [i for i, p in enumerate(case.places) if p.kind not in ABROAD_KINDS]
+    held = set(np.unique(ds.sel(scenario=scenario)["control"].isel(day=day).values[home]))
+    codes = {v: k for k, v in CONTROL_CODES.items()}
+    kinds = {
+        "opposition": "opposition-held",
+        "government": vocab.kind("regime_area"),
+        "turkish_held": vocab.kind("turkish_held_area"),
+        "turkey": vocab.across,
+    }
+    handles = [
+        Patch(fc=CONTROL_COLOURS[codes[int(c)]], ec="#999", label=kinds[codes[int(c)]])
+        for c in sorted(held)
+        if int(c) in codes
+    ]
+    handles += [
+        Line2D([], [], color="#b00", lw=2, label="front line"),
+        Line2D([], [], color="#444", lw=1.1, label="international border"),
+        Line2D(
+            [],
+            [],
+            color="#555",
+            lw=1.4,
+            label="main road" + (f" ({', '.join(vocab.roads[:4])})" if vocab.roads else ""),
+        ),
+        Line2D([], [], marker="o", ls="", mfc="#4c72b0", mec="k", label="people present"),
+        Line2D([], [], marker="s", ls="", mfc="#f2b045", mec="k", label="camp cluster"),
+        Line2D([], [], color="#333", lw=1.5, marker=">", label="net flow since day 0"),
+    ]
+    ax.legend(
+        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False
+    )
+    if h["scatter"] is not None:
+        cb = fig.colorbar(h["scatter"], ax=ax, shrink=0.4, pad=0.02, anchor=(0.0, 0.0))
+        cb.set_label("camp occupancy / capacity", fontsize=7)
+        cb.ax.tick_params(labelsize=6)
+    date = str(ds["time"].values[day])[:10]
+    ax.set_title(f"Day {day} ({date}): control, people present (median) and flows", fontsize=9)
+    return fig
+
+
+def strip_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str, days: list[int]):  # noqa: ANN201
+    """Small multiples: the same map, no labels, on several days."""
+    fig, axes = plt.subplots(1, len(days), figsize=(2.6 * len(days), 2.6))
+    for ax, d in zip(np.atleast_1d(axes), days):
+        draw_map(ax, ds, case, vocab, scenario, d, detail=False)
+        ax.set_title(f"day {d} ({str(ds['time'].values[d])[:10]})", fontsize=7.5)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.9, wspace=0.04)
+    return fig

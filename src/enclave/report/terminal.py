@@ -1,0 +1,86 @@
+"""The table ``enclave run`` prints: fits the terminal (80 columns too), says how many
+members each figure rests on, and ends with a legend that defines every metric shown."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from enclave.analysis.summary import DEFINITIONS
+from enclave.report.vocab import vocabulary
+from enclave.scenario.model import Case
+
+
+def compact(x: float, unit: str) -> str:
+    """938k, 1.14M, 12,345, 72, 1.05: short enough for a narrow column."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "never" if unit == "day" else "–"
+    if unit == "day":
+        return f"{x:.0f}"
+    if unit == "1":
+        return f"{x:.2f}"
+    a = abs(x)
+    if a >= 1e6:
+        return f"{x / 1e6:.2f}M"
+    if a >= 1e4:
+        return f"{x / 1e3:.0f}k"
+    return f"{x:,.0f}"
+
+
+def cell(r: pd.Series) -> str:
+    """Median, then its 5-95 % band, then 'n=k/N' where not every member has a value."""
+    u = r["unit"]
+    k, n = int(r["members_with_value"]), int(r["members"])
+    if k == 0:
+        return "never" if u == "day" else "–"
+    s = compact(r["median"], u)
+    if k > 1:
+        s += f"\n[{compact(r['p05'], u)}–{compact(r['p95'], u)}]"
+    if k < n:
+        s += f"\nn={k}/{n}"
+    return s
+
+
+def border_note(case: Case, lever: str | None) -> str:
+    v = vocabulary(case)
+    policy = lever or case.border.policy
+    how = "by the --border lever" if lever else "by the case default"
+    if policy == "closed":
+        return f"{v.border[0].upper() + v.border[1:]} is closed {how}: nobody crosses it."
+    return f"{v.border[0].upper() + v.border[1:]}: {policy} {how}."
+
+
+def print_table(
+    summary: pd.DataFrame,
+    case: Case,
+    members: int,
+    scale: int,
+    lever: str | None = None,
+    console: Console | None = None,
+) -> None:
+    """Print the summary table, one row per metric (camp clusters each get their rows)."""
+    con = console or Console()
+    names = [s.name for s in case.scenarios]
+    table = Table(
+        title=f"{case.title}\nmedian [5–95 %] over {members} members; 1 agent = {scale} people",
+        show_lines=True,
+    )
+    table.add_column("metric", overflow="fold", ratio=2)
+    for n in names:
+        table.add_column(n, justify="right", overflow="fold", ratio=1)
+    keys = summary[["metric", "place"]].drop_duplicates().itertuples(index=False)
+    for metric, place in keys:
+        grp = summary[(summary.metric == metric) & (summary.place == place)]
+        label = DEFINITIONS[metric][1]
+        label = f"{place}: {label}" if place else label
+        cells = [cell(grp[grp.scenario == n].iloc[0]) for n in names]
+        table.add_row(label, *cells)
+    con.print(table)
+    con.print(border_note(case, lever))
+    con.print("n=k/N: the figure rests on the k of N members that have a value. Definitions:")
+    for metric in summary["metric"].drop_duplicates():
+        unit, label, definition = DEFINITIONS[metric]
+        con.print(f" • {label} ({unit}): {definition}.", highlight=False)
