@@ -25,6 +25,34 @@ def _scenario(c, name: str | None) -> str:  # noqa: ANN001
     return name
 
 
+def _calibrated(c, path: Path | None, read_intervals):  # noqa: ANN001, ANN202
+    """(case, intervals, note): ``enclave calibrate``'s files (and embedded names such as
+    ``idlib-2019``) are applied as ``enclave run --calibration`` applies them (checked against
+    the case); any other YAML/JSON of per-input ``low``/``high`` goes through the tolerant
+    :func:`enclave.analysis.sensitivity.read_intervals`. Without a file: the prior ranges."""
+    if path is None:
+        return c, None, ""
+    from enclave.calibration.files import EMBEDDED, apply_calibration, read_calibration
+
+    text = str(path)
+    is_calib = text in EMBEDDED
+    if not is_calib and Path(text).is_file():
+        import yaml
+
+        try:
+            head = yaml.safe_load(Path(text).read_text("utf-8"))
+            is_calib = isinstance(head, dict) and "calibration" in head and "parameter_set" in head
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            is_calib = False
+    if is_calib:
+        data = read_calibration(text)
+        c = apply_calibration(c, data)
+        names = ", ".join(data["parameters"])
+        return c, None, f"calibration {data['_file']}: 90 % intervals for {names}"
+    cal = read_intervals(Path(text), c)
+    return c, cal, f"calibrated intervals ({text}) for: {', '.join(cal)}"
+
+
 def _backend(backend: str, workers: int | None, scheduler: str | None):  # noqa: ANN202
     from enclave.ensemble.backends import BACKENDS, DaskBackend, make_backend
 
@@ -104,7 +132,7 @@ def sensitivity_command(
         raise EnclaveInputError(None, "--samples", f"must be at least 2 (got {samples})")
     c = load(case)
     name = _scenario(c, scenario)
-    cal = read_intervals(calibration, c) if calibration is not None else None
+    c, cal, cal_note = _calibrated(c, calibration, read_intervals)
     out = check_output_folder(out or Path("results") / c.case)
     engine = _backend(backend, workers, scheduler)
     n = samples or DEFAULT_SAMPLES[method]
@@ -137,8 +165,8 @@ def sensitivity_command(
             t.add_row(r.input, f"{r.mu_star:.4g} ± {r.mu_star_conf:.3g}", f"{r.sigma:.4g}")
     Console(file=sys.stdout, width=160).print(t)
     err = Console(stderr=True)
-    if cal:
-        err.print(f"calibrated intervals for: {', '.join(cal)}")
+    if cal_note:
+        err.print(cal_note)
     for p in files:
         err.print(f"wrote {p}")
     err.print(f"done in {time.perf_counter() - t0:.1f} s")
