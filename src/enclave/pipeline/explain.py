@@ -175,7 +175,10 @@ def sensitivity_command(
 def discover_command(
     case: str = typer.Argument(None, help="case YAML file or embedded name (default idlib-2018)"),
     where: list[str] = typer.Option(
-        ..., "--where", help='outcome of interest, e.g. "at_border_added > 100000" (all must hold)'
+        ...,
+        "--where",
+        help='outcome, e.g. "at_border_added > 100000" or "camp_peak_ratio > 2" (any camp '
+        "cluster; one: camp_peak_ratio[NAME]); all must hold",
     ),
     scenario: str = typer.Option(None, "--scenario", help="scenario (default: the first)"),
     samples: int = typer.Option(200, "--samples", help="runs (Latin hypercube over the inputs)"),
@@ -214,7 +217,7 @@ def discover_command(
     prob = problem_for(c)
     y = np.ones(len(rows), bool)
     for cond in conds:
-        y &= cond.holds(rows[cond.metric].values)
+        y &= cond.mark(rows)
     rows["of_interest"] = y
     found = find_boxes(rows[prob["names"]], y, threshold, boxes)
     what = " and ".join(str(x) for x in conds)
@@ -229,7 +232,9 @@ def discover_command(
     write_all(files)
     con = Console(file=sys.stdout, width=160)
     con.print(f"{int(y.sum())} of {len(y)} runs meet {what}")
-    if found.empty:
+    if y.all():
+        con.print("every run meets it: the whole sampled range, no box to find")
+    elif found.empty:
         con.print("no box reaches the density threshold")
     for b, grp in found.groupby("box"):
         r = grp.iloc[0]
