@@ -49,7 +49,7 @@ def flee_command(
         help="'link' closures close nothing (one-letter name1: name2->name1), as Flee 3.1.",
     ),
     threads: Optional[int] = typer.Option(  # noqa: UP045
-        None, "--threads", min=1, help="numba threads for the engine (default: all cores)"
+        None, "--threads", min=1, help="numba threads for the engine (default: 1; see README)"
     ),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
 ) -> None:
