@@ -228,6 +228,55 @@ def simulate(
 #: that never makes a run slower; ``threads=2`` (``--threads 2``) is there to ask for more.
 DEFAULT_THREADS = 1
 
+#: below this many agents per thread the decide pass runs on one thread (its daily join
+#: costs more than it saves); tests set it to 0 to exercise the parallel pass
+MIN_AGENTS_PER_THREAD = 50_000
+
+
+class ThreadChooser:
+    """Runs each day's kernels on all the threads asked for, or on one, whichever was faster
+    when last measured, so that more threads are never much slower than one.
+
+    With another process on a core, numba's daily join waits for a descheduled thread (and
+    OpenMP's workers spin against the serial passes): 2 threads ran mali 3-6x slower than
+    1. Every ``probe_every`` days the next two days are timed, one on all threads and one
+    on a single thread, and the faster setting is kept until the next probe. Below
+    ``min_agents_per_thread`` agents per thread the parallel pass is not worth its join
+    and one thread is used. The results do not depend on the choice (every draw is keyed
+    by seed, day and agent), only the time does.
+    """
+
+    def __init__(
+        self, threads: int, probe_every: int = 16, min_agents_per_thread: int | None = None
+    ):
+        if min_agents_per_thread is None:
+            min_agents_per_thread = MIN_AGENTS_PER_THREAD
+        self.threads = threads
+        self.probe_every = probe_every
+        self.min_agents = min_agents_per_thread * threads
+        self.best = threads
+        self._timed: dict[int, float] = {}
+
+    def threads_for(self, day: int, n_agents: int) -> int:
+        if self.threads <= 1 or n_agents < self.min_agents:
+            return 1
+        phase = day % self.probe_every
+        if phase == 0:
+            return self.threads
+        if phase == 1:
+            return 1
+        return self.best
+
+    def record(self, day: int, threads: int, seconds: float) -> None:
+        phase = day % self.probe_every
+        if phase in (0, 1):
+            self._timed[threads] = seconds
+            if phase == 1 and len(self._timed) == 2:
+                self.best = min(self._timed, key=self._timed.get)
+            if phase == 1:
+                self._timed.clear()
+
+
 _WARM = False
 
 
@@ -338,6 +387,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
     links = kernel.Links(network.link_from, network.link_to, network.link_km, network.link_speed)
     route_table = kernel.Routes(routes.offsets, routes.end, routes.km, routes.links, routes.length)
     fixed_places = kernel.Places(capacity, places.is_camp, deactivation, place_live)
+    chooser = ThreadChooser(numba.get_num_threads())
     was_in_conflict = np.zeros(n_places, dtype=np.bool_)
     ended = np.zeros(n_places, dtype=np.bool_)  # conflict zones whose conflict has ended
     for day in range(days):
@@ -399,6 +449,9 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             a["walked"],
             a["decision"],
         )
+        use = chooser.threads_for(day, state.n)
+        numba.set_num_threads(use)
+        kernel_started = time.perf_counter()
         kernel.decide(state.n, day_key, agents, route_table, today, rules.avoid_short_stints)
         on_roads, gone = kernel.travel_day(
             state.n,
@@ -411,6 +464,7 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             move_rules,
             n_initial,
         )
+        chooser.record(day, use, time.perf_counter() - kernel_started)
         occupancy[day] = counts
         on_links[day] = on_roads
         removed[day] = gone
