@@ -28,10 +28,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from enclave.analysis.needs import load_standards, needs_table, peak_gap  # noqa: E402
 from enclave.analysis.summary import DEFINITIONS, METRICS, member_metrics  # noqa: E402
 from enclave.analysis.weights import weighted_metric  # noqa: E402
+from enclave.ensemble.inputs import FLEE_KIND  # noqa: E402
 from enclave.report.maps import map_figure, strip_figure  # noqa: E402
 from enclave.report.terminal import border_note, compact  # noqa: E402
-from enclave.report.vocab import Vocabulary, vocabulary  # noqa: E402
-from enclave.scenario.build import FLEE_KIND  # noqa: E402
+from enclave.report.vocab import Vocabulary, metric_label, vocabulary  # noqa: E402
 from enclave.scenario.model import INPUT_NAMES, Case  # noqa: E402
 
 CSS = """
@@ -243,16 +243,7 @@ def _table(df: pd.DataFrame, left: Sequence[str] = (), cls: str = "") -> str:
 
 
 def _label(metric: str, place: str, vocab: Vocabulary) -> str:
-    label = DEFINITIONS[metric][1]
-    if metric == "into_turkey" and vocab.border_countries:
-        label = f"crossings into {vocab.across}"
-    elif metric == "into_turkish_held":
-        label = f"arrivals in {vocab.kind('turkish_held_area')}"
-    elif metric == "to_government":
-        label = f"arrivals in {vocab.kind('regime_area')}"
-    elif metric.startswith("at_border"):
-        label = label.replace("the border", vocab.border)
-    return f"{place}: {label}" if place else label
+    return metric_label(metric, place, vocab)
 
 
 def summary_table(summary: pd.DataFrame, scenarios: Sequence[str], vocab: Vocabulary) -> str:
@@ -530,7 +521,7 @@ def render(
             f"src='{_png(map_figure(ds, case, vocab, s, day))}'>"
             f"<img alt='map of {_e(s)} over time' "
             f"src='{_png(strip_figure(ds, case, vocab, s, strip_days))}'>"
-            f"<figcaption>Map on day {day}, the day most people are away from home (top), and on "
+            f"<figcaption>Map on day {day}, the scenario's last day (top), and on "
             f"days {', '.join(map(str, strip_days))} (bottom). Areas: Voronoi cells of the "
             f"places on this side of the border, clipped to {_e(case.home_country)} and to "
             "0.3° around the places, coloured by who holds the place that day; red line: the "
@@ -636,11 +627,8 @@ def render(
 
 
 def _map_day(ds: xr.Dataset, s: str) -> int:
-    """The day with the most people away from home (newly displaced so far, median)."""
-    n = int(ds["scenario_days"].sel(scenario=s))
-    cum = ds["newly_displaced"].sel(scenario=s).isel(day=slice(0, n)).cumsum("day")
-    away = cum.median("member").values
-    return int(np.nanargmax(away)) if np.nanmax(away) > 0 else n - 1
+    """The scenario's last day (where its moves have led)."""
+    return int(ds["scenario_days"].sel(scenario=s)) - 1
 
 
 def _needs_parts(ds: xr.Dataset, s: str, st: pd.DataFrame) -> list[str]:

@@ -257,7 +257,7 @@ def draw_map(
         sc = ax.scatter(
             lon[camp],
             lat[camp],
-            s=size[camp],
+            s=np.maximum(size[camp], 45 if detail else 18),
             c=ratio[camp],
             cmap="RdYlGn_r",
             vmin=0.5,

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from enclave.analysis.summary import DEFINITIONS
-from enclave.report.vocab import vocabulary
+from enclave.report.vocab import metric_label, vocabulary
 from enclave.scenario.model import Case
 
 
@@ -64,6 +64,7 @@ def print_table(
     """Print the summary table, one row per metric (camp clusters each get their rows)."""
     con = console or Console()
     names = [s.name for s in case.scenarios]
+    vocab = vocabulary(case)
     table = Table(
         title=f"{case.title}\nmedian [5–95 %] over {members} members; 1 agent = {scale} people",
         show_lines=True,
@@ -74,13 +75,13 @@ def print_table(
     keys = summary[["metric", "place"]].drop_duplicates().itertuples(index=False)
     for metric, place in keys:
         grp = summary[(summary.metric == metric) & (summary.place == place)]
-        label = DEFINITIONS[metric][1]
-        label = f"{place}: {label}" if place else label
+        label = metric_label(metric, place, vocab)
         cells = [cell(grp[grp.scenario == n].iloc[0]) for n in names]
         table.add_row(label, *cells)
     con.print(table)
     con.print(border_note(case, lever))
     con.print("n=k/N: the figure rests on the k of N members that have a value. Definitions:")
     for metric in summary["metric"].drop_duplicates():
-        unit, label, definition = DEFINITIONS[metric]
+        unit, _label, definition = DEFINITIONS[metric]
+        label = metric_label(metric, "", vocab)
         con.print(f" • {label} ({unit}): {definition}.", highlight=False)

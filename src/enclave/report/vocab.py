@@ -67,3 +67,19 @@ def vocabulary(case: Case) -> Vocabulary:
     return Vocabulary(
         tuple(countries), dict(case.destination_labels), tuple(roads), case.reference_period
     )
+
+
+def metric_label(metric: str, place: str, vocab: Vocabulary) -> str:
+    """A metric's short label in the case's words ('crossings into Jordan')."""
+    from enclave.analysis.summary import DEFINITIONS
+
+    label = DEFINITIONS[metric][1]
+    if metric == "into_turkey" and vocab.border_countries:
+        label = f"crossings into {vocab.across}"
+    elif metric == "into_turkish_held":
+        label = f"arrivals in {vocab.kind('turkish_held_area')}"
+    elif metric == "to_government":
+        label = f"arrivals in {vocab.kind('regime_area')}"
+    elif metric.startswith("at_border"):
+        label = label.replace("the border", vocab.border)
+    return f"{place}: {label}" if place else label
