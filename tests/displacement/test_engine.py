@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from enclave.cli import main
+from enclave.displacement import engine
 from enclave.displacement.api import Drivers
 from enclave.displacement.engine import BYTES_PER_AGENT, simulate
 from enclave.displacement.network import Network
@@ -65,7 +66,8 @@ def test_mass_conservation_every_day(world, seed):
     assert (run.occupancy >= 0).all()
 
 
-def test_same_seed_same_run_on_one_or_two_threads(flee_data, tmp_path):
+def test_same_seed_same_run_on_one_or_two_threads(flee_data, tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "MIN_AGENTS_PER_THREAD", 0)  # run the parallel pass too
     args = [
         "flee",
         str(flee_data / "instances" / "ssudan"),
@@ -82,6 +84,19 @@ def test_same_seed_same_run_on_one_or_two_threads(flee_data, tmp_path):
     a = (tmp_path / "a" / "out.csv").read_bytes()
     assert a == (tmp_path / "b" / "out.csv").read_bytes()
     assert a != (tmp_path / "c" / "out.csv").read_bytes()
+
+
+def test_thread_chooser_keeps_the_faster_setting_and_reprobes():
+    chooser = engine.ThreadChooser(2, probe_every=4, min_agents_per_thread=10)
+    assert chooser.threads_for(0, 5) == 1  # too few agents for a parallel pass
+    assert chooser.threads_for(0, 100) == 2 and chooser.threads_for(1, 100) == 1
+    chooser.record(0, 2, 3.0)
+    chooser.record(1, 1, 1.0)  # one thread was faster (a busy core)
+    assert chooser.threads_for(2, 100) == 1 and chooser.threads_for(3, 100) == 1
+    chooser.record(4, 2, 0.5)
+    chooser.record(5, 1, 1.0)  # the core is free again
+    assert chooser.threads_for(6, 100) == 2
+    assert engine.ThreadChooser(1).threads_for(0, 10**9) == 1
 
 
 def test_bundled_mali_example_end_to_end(tmp_path, capsys):

@@ -228,6 +228,55 @@ def simulate(
 #: that never makes a run slower; ``threads=2`` (``--threads 2``) is there to ask for more.
 DEFAULT_THREADS = 1
 
+#: below this many agents per thread the decide pass runs on one thread (its daily join
+#: costs more than it saves); tests set it to 0 to exercise the parallel pass
+MIN_AGENTS_PER_THREAD = 50_000
+
+
+class ThreadChooser:
+    """Runs each day's kernels on all the threads asked for, or on one, whichever was faster
+    when last measured, so that more threads are never much slower than one.
+
+    With another process on a core, numba's daily join waits for a descheduled thread (and
+    OpenMP's workers spin against the serial passes): 2 threads ran mali 3-6x slower than
+    1. Every ``probe_every`` days the next two days are timed, one on all threads and one
+    on a single thread, and the faster setting is kept until the next probe. Below
+    ``min_agents_per_thread`` agents per thread the parallel pass is not worth its join
+    and one thread is used. The results do not depend on the choice (every draw is keyed
+    by seed, day and agent), only the time does.
+    """
+
+    def __init__(
+        self, threads: int, probe_every: int = 16, min_agents_per_thread: int | None = None
+    ):
+        if min_agents_per_thread is None:
+            min_agents_per_thread = MIN_AGENTS_PER_THREAD
+        self.threads = threads
+        self.probe_every = probe_every
+        self.min_agents = min_agents_per_thread * threads
+        self.best = threads
+        self._timed: dict[int, float] = {}
+
+    def threads_for(self, day: int, n_agents: int) -> int:
+        if self.threads <= 1 or n_agents < self.min_agents:
+            return 1
+        phase = day % self.probe_every
+        if phase == 0:
+            return self.threads
+        if phase == 1:
+            return 1
+        return self.best
+
+    def record(self, day: int, threads: int, seconds: float) -> None:
+        phase = day % self.probe_every
+        if phase in (0, 1):
+            self._timed[threads] = seconds
+            if phase == 1 and len(self._timed) == 2:
+                self.best = min(self._timed, key=self._timed.get)
+            if phase == 1:
+                self._timed.clear()
+
+
 _WARM = False
 
 
@@ -310,18 +359,19 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
     cdf = np.zeros(len(routes.end))
     totals = np.zeros(n_places)
     route_base = np.zeros(len(routes.end))
-    params = np.array(
-        [
-            rules.capacity_buffer,
-            rules.softening,
-            rules.weight_softening,
-            rules.distance_power,
-            rules.weight_power,
-            1.0 if rules.awareness_level == 0 else 0.0,
-        ]
+    move_rules = kernel.Rules(
+        capacity_buffer=float(rules.capacity_buffer),
+        softening=float(rules.softening),
+        weight_softening=float(rules.weight_softening),
+        distance_power=float(rules.distance_power),
+        weight_power=float(rules.weight_power),
+        equal_choice=bool(rules.awareness_level == 0),
+        max_move_speed=float(rules.max_move_speed),
+        max_walk_speed=float(rules.max_walk_speed),
+        start_on_foot=bool(rules.start_on_foot),
+        avoid_short_stints=bool(rules.avoid_short_stints),
+        camps_are_sinks=bool(rules.camps_are_sinks),
     )
-    speeds = np.array([rules.max_move_speed, rules.max_walk_speed])
-    flags = np.array([rules.start_on_foot, rules.avoid_short_stints, rules.camps_are_sinks])
     deactivation = network.deactivation_probability.astype(np.float64)
     seed_key = np.uint64(seed % (1 << 64))
     agent_steps = 0
@@ -334,6 +384,10 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
         [ends_capped[routes.offsets[p] : routes.offsets[p + 1]].any() for p in range(n_places)],
         dtype=np.bool_,
     )
+    links = kernel.Links(network.link_from, network.link_to, network.link_km, network.link_speed)
+    route_table = kernel.Routes(routes.offsets, routes.end, routes.km, routes.links, routes.length)
+    fixed_places = kernel.Places(capacity, places.is_camp, deactivation, place_live)
+    chooser = ThreadChooser(numba.get_num_threads())
     was_in_conflict = np.zeros(n_places, dtype=np.bool_)
     ended = np.zeros(n_places, dtype=np.bool_)  # conflict zones whose conflict has ended
     for day in range(days):
@@ -367,38 +421,25 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             route_open = link_ok[routes.links].all(axis=1)
         else:
             route_open = np.zeros(0, dtype=np.bool_)
-        kernel.base_weights(routes.end, routes.km, route_open, score, params, route_base)
-        kernel.build_place_cdf(
-            n_places,
-            routes.offsets,
-            routes.end,
-            route_base,
-            route_open,
-            counts,
-            capacity,
-            params,
-            cdf,
-            totals,
+        today = kernel.Today(
+            counts=counts,
+            arrivals=arrivals[day],
+            link_entries=link_entries[day],
+            link_left=link_left,
+            link_closed=link_closed,
+            movechance=chance,
+            is_town=is_town,
+            route_base=route_base,
+            route_open=route_open,
+            cdf=cdf,
+            totals=totals,
+            initial_departures=initial_departures[day],
         )
+        kernel.base_weights(route_table, score, today, move_rules)
+        kernel.build_place_cdf(route_table, fixed_places, today, move_rules)
         day_key = np.uint64(kernel.day_key_of(seed_key, day))
         a = state.arrays
-        kernel.decide(
-            state.n,
-            a["place"],
-            a["link"],
-            a["route"],
-            a["recent"],
-            day_key,
-            chance,
-            routes.offsets,
-            cdf,
-            totals,
-            a["decision"],
-            rules.avoid_short_stints,
-        )
-        on_roads, gone = kernel.travel_day(
-            state.n,
-            day_key,
+        agents = kernel.Agents(
             a["place"],
             a["link"],
             a["progress"],
@@ -407,36 +448,23 @@ def _run(network, drivers, rules, seed, progress, started) -> SimResult:
             a["pos"],
             a["walked"],
             a["decision"],
-            counts,
-            arrivals[day],
-            link_entries[day],
-            link_left,
-            link_closed,
-            network.link_from,
-            network.link_to,
-            network.link_km,
-            network.link_speed,
-            routes.offsets,
-            routes.end,
-            route_base,
-            route_open,
-            routes.links,
-            routes.length,
-            capacity,
-            places.is_camp,
-            is_town,
-            chance,
-            deactivation,
-            params,
-            speeds,
-            flags,
-            place_live,
-            cdf,
-            totals,
-            a["decision"],  # reused as the list of travellers (written behind the read)
-            n_initial,
-            initial_departures[day],
         )
+        use = chooser.threads_for(day, state.n)
+        numba.set_num_threads(use)
+        kernel_started = time.perf_counter()
+        kernel.decide(state.n, day_key, agents, route_table, today, rules.avoid_short_stints)
+        on_roads, gone = kernel.travel_day(
+            state.n,
+            day_key,
+            agents,
+            links,
+            route_table,
+            fixed_places,
+            today,
+            move_rules,
+            n_initial,
+        )
+        chooser.record(day, use, time.perf_counter() - kernel_started)
         occupancy[day] = counts
         on_links[day] = on_roads
         removed[day] = gone

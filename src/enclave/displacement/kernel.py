@@ -15,9 +15,18 @@ One day follows Flee 3.1's ``Ecosystem.evolve``:
    today may move on at once (``evolveMore``), with live counts, hop after hop.
 4. Camps as sinks. The recent-travel average (``avoid_short_stints``) is updated in
    pass 1 for those who stay and in passes 2-3 for those who try to move.
+
+The state crosses from ``engine`` into the kernels as a few named tuples: ``Agents`` (one
+array per agent field), ``Links``, ``Routes`` and ``Places`` (the fixed network), ``Today``
+(the day's counts, quotas and weights) and ``Rules`` (Flee's settings, named scalars).
+Each kernel unpacks the arrays it uses once, at its top: an array read out of a tuple
+inside a hot loop costs a reference-count update per read (measured: mali ran ~10x
+slower that way).
 """
 
 from __future__ import annotations
+
+from collections import namedtuple
 
 import numba as nb
 import numpy as np
@@ -35,6 +44,28 @@ K_MOVE = 0
 K_ROUTE = 1
 K_SINK = 2
 K_TRAVEL = 3  # travel draws use K_TRAVEL + 2 * hop (+1)
+
+#: one array per agent field (see ``engine.AgentState``)
+Agents = namedtuple("Agents", "place link progress recent route pos walked decision")
+#: the links: start place, end place, km, speed (NaN: ``max_move_speed``)
+Links = namedtuple("Links", "origin end km speed")
+#: the route table (``routes.RouteTable``): per-place offsets, end place, km, links, length
+Routes = namedtuple("Routes", "offsets end km links length")
+#: fixed per-place values; ``live``: a route from here ends at a place with a capacity,
+#: so its weights change with live counts
+Places = namedtuple("Places", "capacity is_camp deactivation live")
+#: the day's per-place and per-link state and weights
+Today = namedtuple(
+    "Today",
+    "counts arrivals link_entries link_left link_closed movechance is_town "
+    "route_base route_open cdf totals initial_departures",
+)
+#: Flee's move settings; ``equal_choice``: awareness 0, every open route weighs the same
+Rules = namedtuple(
+    "Rules",
+    "capacity_buffer softening weight_softening distance_power weight_power equal_choice "
+    "max_move_speed max_walk_speed start_on_foot avoid_short_stints camps_are_sinks",
+)
 
 
 @nb.njit(inline="always", cache=True)
@@ -81,13 +112,15 @@ def live_weight(base: float, count: np.int64, capacity: np.int64, buffer: float,
 
 
 @nb.njit(cache=True)
-def base_weights(route_end, route_km, route_open, score, params, route_base):
+def base_weights(routes, score, today, rules):
     """Each route's distance-and-score weight for the day (0 for a closed route).
 
     ``route_base[r] = (weight_softening + score[end]) / (softening + km) ** distance_power``
     (Flee's ``calculateLinkWeight`` before the capacity multiplier and ``weight_power``).
     """
-    softening, wsoft, dpow = params[1], params[2], params[3]
+    route_end, route_km = routes.end, routes.km
+    route_open, route_base = today.route_open, today.route_base
+    softening, wsoft, dpow = rules.softening, rules.weight_softening, rules.distance_power
     for r in range(len(route_end)):
         if route_open[r]:
             route_base[r] = (wsoft + score[route_end[r]]) / (softening + route_km[r]) ** dpow
@@ -96,27 +129,19 @@ def base_weights(route_end, route_km, route_open, score, params, route_base):
 
 
 @nb.njit(cache=True)
-def build_place_cdf(
-    n_places,
-    route_offsets,
-    route_end,
-    route_base,
-    route_open,
-    counts,
-    capacity,
-    params,
-    cdf,
-    totals,
-):
+def build_place_cdf(routes, places, today, rules):
     """Cumulative route weights per place from the start-of-day counts (for pass 1).
 
     ``cdf[r]`` is the running total within the place's routes, ``totals[p]`` the place's
     total. Where every open route weighs 0, open routes count 1 each (Flee's
     ``normalizeWeights`` gives them equal chances); no open route leaves a total of 0.
     """
-    buffer, wpow = params[0], params[4]
-    uniform_choice = params[5] > 0.5
-    for p in range(n_places):
+    route_offsets, route_end = routes.offsets, routes.end
+    route_base, route_open, counts = today.route_base, today.route_open, today.counts
+    cdf, totals, capacity = today.cdf, today.totals, places.capacity
+    buffer, wpow = rules.capacity_buffer, rules.weight_power
+    uniform_choice = rules.equal_choice
+    for p in range(len(route_offsets) - 1):
         lo, hi = route_offsets[p], route_offsets[p + 1]
         acc = 0.0
         for r in range(lo, hi):
@@ -139,20 +164,7 @@ def build_place_cdf(
 
 
 @nb.njit(parallel=True, cache=True)
-def decide(
-    n_agents,
-    agent_place,
-    agent_link,
-    agent_route,
-    agent_recent,
-    day_key,
-    movechance,
-    route_offsets,
-    cdf,
-    totals,
-    decision,
-    avoid_short,
-):
+def decide(n_agents, day_key, agents, routes, today, avoid_short):
     """Pass 1, in parallel: who tries to move today, and along which route.
 
     ``decision[i]``: NO_DECISION (stays), NO_ROUTE (would move, has nowhere to go), or the
@@ -160,6 +172,14 @@ def decide(
     the day's cumulative weights by binary search. An agent that stays moves no distance
     today, so its recent-travel average is updated here.
     """
+    agent_place, agent_link, agent_route = agents.place, agents.link, agents.route
+    agent_recent, decision = agents.recent, agents.decision
+    movechance, route_offsets, cdf, totals = (
+        today.movechance,
+        routes.offsets,
+        today.cdf,
+        today.totals,
+    )
     moves = 0
     for i in nb.prange(n_agents):
         p = agent_place[i]
@@ -195,61 +215,30 @@ def decide(
 
 
 @nb.njit(cache=True)
-def travel_day(
-    n_agents,
-    day_key,
-    agent_place,
-    agent_link,
-    agent_progress,
-    agent_recent,
-    agent_route,
-    agent_pos,
-    agent_walked,
-    decision,
-    counts,
-    arrivals,
-    link_entries,
-    link_left,
-    link_closed,
-    link_from,
-    link_to,
-    link_km,
-    link_speed,
-    route_offsets,
-    route_end,
-    route_base,
-    route_open,
-    route_links,
-    route_length,
-    capacity,
-    is_camp,
-    is_town,
-    movechance,
-    deactivation,
-    params,
-    speeds,
-    flags,
-    place_live,
-    cdf,
-    totals,
-    travellers,
-    n_initial,
-    initial_departures,
-):
+def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
     """Passes 2-4 in agent order with live counts. Returns (agents on roads, removed).
 
-    ``speeds``: max_move_speed, max_walk_speed. ``flags``: start_on_foot,
-    avoid_short_stints, camps_are_sinks. ``travellers`` is scratch space (it may be the
-    ``decision`` array: it is written only at or behind the index being read).
+    ``agents.decision`` (pass 1's output) is reused as the list of travellers: it is
+    written only at or behind the index being read.
     """
-    buffer = params[0]
-    wpow = params[4]
-    uniform_choice = params[5] > 0.5
-    max_speed = speeds[0]
-    walk_speed = speeds[1]
-    start_on_foot = flags[0]
-    avoid_short = flags[1]
-    sinks = flags[2]
+    agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
+    agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
+    agent_walked, decision, travellers = agents.walked, agents.decision, agents.decision
+    link_from, link_to, link_km, link_speed = links.origin, links.end, links.km, links.speed
+    route_offsets, route_end, route_links = routes.offsets, routes.end, routes.links
+    route_length = routes.length
+    capacity, is_camp, deactivation = places.capacity, places.is_camp, places.deactivation
+    place_live = places.live
+    counts, arrivals, link_entries = today.counts, today.arrivals, today.link_entries
+    link_left, link_closed, movechance = today.link_left, today.link_closed, today.movechance
+    is_town, route_base, route_open = today.is_town, today.route_base, today.route_open
+    cdf, totals, initial_departures = today.cdf, today.totals, today.initial_departures
+    buffer, wpow = rules.capacity_buffer, rules.weight_power
+    uniform_choice = rules.equal_choice
+    max_speed, walk_speed = rules.max_move_speed, rules.max_walk_speed
+    start_on_foot = rules.start_on_foot
+    avoid_short = rules.avoid_short_stints
+    sinks = rules.camps_are_sinks
 
     # pass 2: departures of those who decided to move, in agent order; list who travels
     n_travel = 0
