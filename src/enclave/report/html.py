@@ -507,6 +507,11 @@ def render(
                 )
         else:
             parts.append(f"<p>{_e(weights.note)}</p>")
+        if weights.weights and case.weights.source == "politics":
+            from enclave.report.politics import politics_section
+
+            sec, _secs = politics_section(_png, {b[0]: b[3] for b in weights.bands})
+            parts.append(sec)
     st = load_standards()
     for s in scenarios:
         sc = case.scenario(s)
