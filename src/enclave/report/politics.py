@@ -109,7 +109,10 @@ def politics_section(png, used_odds: dict[str, float] | None = None) -> tuple[st
                 f"(by {_e(m['counterpart'])}, {_e(m['offer'])})"
             )
         tbl = pd.DataFrame(
-            {"round": list(per_round), "who moved (by whom, offer)": ["; ".join(v) for v in per_round.values()]}
+            {
+                "round": list(per_round),
+                "who moved (by whom, offer)": ["; ".join(v) for v in per_round.values()],
+            }
         )
         out.append(_tbl(tbl, "politics-moves"))
         out.append(
