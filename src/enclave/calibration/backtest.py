@@ -15,8 +15,9 @@ Outputs: cumulative people newly displaced since 1 Dec 2019 (each once: new agen
 people already displaced who flee again when the conflict reaches them) on 1 Dec + 7k days
 to 1 Mar 2020 and on 5 Mar 2020; the split on 5 Mar by control of each place that day (the
 rise of the people at places of each region since day 0, over the newly displaced; people on
-roads count at the destination of the links entered on the last days; ``nw_idlib`` is the
-rest); the camp clusters over capacity and the first day each overflows.
+roads count at the destination of the links entered on the last days; people displaced
+before 1 Dec are left out where their place kept its holder; ``nw_idlib`` is the rest);
+the camp clusters over capacity and the first day each overflows.
 """
 
 from __future__ import annotations
@@ -85,12 +86,15 @@ def run_member_backtest(case19: Case, case20: Case, spec: MemberSpec, scale: int
     if entries.sum() > 0 and res.on_links[last] > 0:
         np.add.at(at, geo.link_to, res.on_links[last] * k * entries / entries.sum())
     control = mi.timeline.control[last]
+    # people displaced before day 0 stay out of the split where the place kept its holder;
+    # at a place that changed hands they left (or count as having fled again)
+    same = mi.timeline.control[0] == control
     total = max(float(cum[last]), 1.0)
     split = {}
     for code, region in REGION_OF_CONTROL.items():
         if region != "nw_idlib":
             m = control == code
-            split[region] = float((at[m] - start[m]).sum()) / total
+            split[region] = max(0.0, float((at[m] - start[m] * same[m]).sum()) / total)
     split["nw_idlib"] = 1.0 - sum(split.values())
     cap = mi.network.capacity.astype(np.float64) * k
     camps = [i for i, kd in enumerate(geo.kinds) if kd == "idp_camp_cluster" and cap[i] > 0]
