@@ -131,6 +131,7 @@ def run_command(
             backend=backend,
             scheduler=scheduler,
             resume=resume,
+            calibration=cal,
         )
     from enclave.report.terminal import print_table
 
