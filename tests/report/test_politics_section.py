@@ -29,7 +29,7 @@ def test_politics_section_shows_models_ensemble_and_why(idlib_small_run):
     assert "What the 90 % intervals cover" in sec and "Jeffreys" in sec
     # the pivotal actor and a moves table with at least one round
     assert "Pivotal actor: <b>russia</b>" in sec and "margin of <b>" in sec
-    assert "politics-moves" in sec and re.search(r"<td>1</td>", sec)
+    assert "politics-moves" in sec and re.search(r"<td class=''>1</td>", sec)
     # two inline PNG figures and the Brier table with its caption
     assert len(re.findall(r"src='data:image/png;base64,", sec)) == 2
     assert "politics-brier" in sec and "uniform guess scores 0.75" in sec

@@ -20,8 +20,10 @@ def _e(x: object) -> str:
     return _html.escape(str(x), quote=True)
 
 
-def _tbl(df: pd.DataFrame, cls: str) -> str:
-    return df.to_html(index=False, escape=False, classes=cls, border=0)
+def _tbl(df: pd.DataFrame, cls: str, left: tuple[str, ...]) -> str:
+    from enclave.report.html import _table  # the report's table style (text left, numbers right)
+
+    return _table(df, left=left, cls=cls)
 
 
 def politics_section(png, used_odds: dict[str, float] | None = None) -> tuple[str, float]:  # noqa: ANN001
@@ -67,15 +69,15 @@ def politics_section(png, used_odds: dict[str, float] | None = None) -> tuple[st
         }
         for m, r in cmp.models.items():
             lo, hi = r.interval[name]
-            row[_e(MODEL_LABELS.get(m, m))] = f"{r.odds[name]:.2f} [{lo:.2f}–{hi:.2f}]"
-        row["<b>ensemble (used)</b>"] = f"<b>{cmp.ensemble[name]:.2f}</b>"
+            row[MODEL_LABELS.get(m, m)] = f"{r.odds[name]:.2f} [{lo:.2f}–{hi:.2f}]"
+        row["ensemble (used)"] = f"<b>{cmp.ensemble[name]:.2f}</b>"
         rows.append(row)
     runs = ", ".join(f"{_e(MODEL_LABELS.get(m, m).split(' ')[0])} {n}" for m, n in cmp.runs.items())
     weights = ", ".join(
         f"{_e(MODEL_LABELS.get(m, m).split(' ')[0])} {w:.2f}" for m, w in cmp.weights.items()
     )
     out.append("<h3>The models side by side</h3>")
-    out.append(_tbl(pd.DataFrame(rows), "politics-models"))
+    out.append(_tbl(pd.DataFrame(rows), "politics-models", ("scenario (band on the issue scale)",)))
     out.append(
         "<p class='small'>Probability of each scenario [90 % interval] per model, on common "
         f"random numbers (runs: {runs}). The report's odds are the <b>ensemble</b>: fixed "
@@ -114,7 +116,7 @@ def politics_section(png, used_odds: dict[str, float] | None = None) -> tuple[st
                 "who moved (by whom, offer)": ["; ".join(v) for v in per_round.values()],
             }
         )
-        out.append(_tbl(tbl, "politics-moves"))
+        out.append(_tbl(tbl, "politics-moves", ("who moved (by whom, offer)",)))
         out.append(
             "<p class='small'>EUM rounds on the central table: each actor that accepted "
             "another's offer, its position before → after, the actor whose offer it took and "
@@ -149,11 +151,11 @@ def politics_section(png, used_odds: dict[str, float] | None = None) -> tuple[st
         if contains:
             row["period"] += " <b>(contains the horizon)</b>"
         for m, p in per_model.items():
-            row[_e(MODEL_LABELS.get(m, m).split(" ")[0])] = f"{brier(p, o.outcome):.2f}"
+            row[MODEL_LABELS.get(m, m).split(" ")[0]] = f"{brier(p, o.outcome):.2f}"
         brows.append(row)
     uniform = brier({k: 1 / len(bands.names) for k in bands.names}, bands.names[0])
     out.append("<h3>Scored on what happened</h3>")
-    out.append(_tbl(pd.DataFrame(brows), "politics-brier"))
+    out.append(_tbl(pd.DataFrame(brows), "politics-brier", ("period", "what happened")))
     out.append(
         f"<p class='small brier-caption'>{len(bands.names)}-outcome Brier score of each "
         f"model's odds (and the ensemble's) against the outcome of each dated period in "
