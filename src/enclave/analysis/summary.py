@@ -45,7 +45,8 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "to_government": (
         "people",
         "arrivals in government-held areas",
-        "people entering government-held areas over front-line roads, summed over the scenario",
+        "people entering government-held areas over front-line roads, summed over the "
+        "scenario",
     ),
     "into_turkey": (
         "people",
