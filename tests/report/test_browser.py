@@ -47,6 +47,8 @@ def _check(browser, out: Path, case) -> dict:
                 n: imgs.length,
                 bad: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt),
                 maps: [...document.querySelectorAll('figure.map img')].map(i => i.naturalWidth),
+                politics: [...document.querySelectorAll('#politics-models img')]
+                         .map(i => i.naturalWidth),
                 first_h2: document.querySelector('h2').id,
                 cards: [...document.querySelectorAll('#bottom-line ~ .bottom .card')]
                          .map(c => c.innerText),
@@ -83,6 +85,9 @@ def test_idlib_report_in_chromium(browser, idlib_small_run):
     facts = _check(browser, out, load(None))
     assert "Turkey" in facts["text"]
     assert "All scenarios, weighted by their political odds" in facts["text"]
+    # the politics section: trajectory and distribution figures render with data
+    assert len(facts["politics"]) == 2 and min(facts["politics"]) > 300
+    assert "Pivotal actor" in facts["text"] and "smp-lite (not validated)" in facts["text"]
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ def test_daraa_report_and_table_have_no_idlib_words(daraa_run):
     out, res = daraa_run
     html = _visible((out / "report.html").read_text(encoding="utf-8"))
     buf = io.StringIO()
-    print_table(res.summary, load(DARAA), 3, 20, None, Console(file=buf, width=80))
+    print_table(res.summary, load(DARAA), 3, 20, None, Console(file=buf, width=80), explain=True)
     table = buf.getvalue()
     for word in IDLIB_WORDS:
         assert not re.search(rf"\b{word}\b", html, re.I), word
@@ -100,3 +100,18 @@ def test_camp_under_capacity_overflows_on_first_day_above_it():
     assert mm["camp_first_over_day"].sel(place="camp").item() == 2
     never = member_metrics(_toy([120, 110, 120, 119], 100.0), ["camp"])
     assert np.isnan(never["first_overflow_day"].item())
+
+
+def test_table_legend_by_default_definitions_on_explain(daraa_run):
+    """Default: one legend line and no definitions; --explain: every metric defined; 80 cols."""
+    _, res = daraa_run
+    outs = {}
+    for explain in (False, True):
+        buf = io.StringIO()
+        print_table(res.summary, load(DARAA), 3, 20, None, Console(file=buf, width=200), explain)
+        outs[explain] = buf.getvalue()
+        assert max(len(line) for line in outs[explain].splitlines()) <= 80
+    assert "--explain" in outs[False] and "Definitions:" not in outs[False]
+    assert " • " not in outs[False]
+    n_metrics = res.summary["metric"].nunique()
+    assert outs[True].count(" • ") == n_metrics

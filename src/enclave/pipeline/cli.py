@@ -58,6 +58,9 @@ def run_command(
     calibration: str = typer.Option(
         None, "--calibration", help="calibration file (from enclave calibrate) to apply"
     ),
+    explain: bool = typer.Option(
+        False, "--explain", help="print the definition of every metric under the table"
+    ),
 ) -> None:
     """Run every scenario of a case as an ensemble; write results.nc, CSVs and report.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -128,10 +131,19 @@ def run_command(
             backend=backend,
             scheduler=scheduler,
             resume=resume,
+            calibration=cal,
         )
     from enclave.report.terminal import print_table
 
-    print_table(res.summary, c, members, scale or c.default_scale, lever, Console(file=sys.stdout))
+    print_table(
+        res.summary,
+        c,
+        members,
+        scale or c.default_scale,
+        lever,
+        Console(file=sys.stdout, width=80),
+        explain=explain,
+    )
     for p in res.files:
         err.print(f"wrote {p}")
     err.print(f"done in {time.perf_counter() - t0:.1f} s")

@@ -60,6 +60,7 @@ def run_case(
     backend: str = "processes",
     scheduler: str | None = None,
     resume: bool = False,
+    calibration: dict | None = None,
 ) -> RunOutputs:
     """Run every scenario of ``case`` as an ensemble and write the results into ``out``.
 
@@ -71,6 +72,8 @@ def run_case(
     address of an existing cluster; without one a LocalCluster on loopback). Every finished
     member is persisted under ``out/.members``; ``resume=True`` runs only the missing ones
     of an interrupted run with the same settings (see :mod:`enclave.ensemble.store`).
+    ``calibration`` is the calibration file's data already applied to ``case``
+    (:func:`enclave.calibration.files.load_for_case`); the report's bottom line names it.
     """
     t0 = time.perf_counter()
     if not isinstance(case, Case):
@@ -136,7 +139,7 @@ def run_case(
         "sensitivity runs": len(extra),
         "seconds for all runs": f"{t_runs:.1f}",
     }
-    page = render(ds, case, summary, comparison, sens, w, weighted, info)
+    page = render(ds, case, summary, comparison, sens, w, weighted, info, calibration=calibration)
 
     files = {
         out / "results.nc": lambda p: save_netcdf(ds, p),

@@ -15,6 +15,7 @@ import io
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import matplotlib
 
@@ -393,6 +394,29 @@ def _phase_text(p) -> str:  # noqa: ANN001
     return "; ".join(parts)
 
 
+def _calibration_note(cal: dict | None) -> str:
+    """Whether the figures are calibrated, on which data, with the fitted values."""
+    if not cal:
+        return (
+            "<p class='calibration small'>Uncalibrated: every input is drawn from its prior "
+            "range in the case file (no calibration file loaded).</p>"
+        )
+    fitted = "; ".join(
+        f"{_e(k)} <b>{v['value']:.4g}</b> [{v['p05']:.4g} – {v['p95']:.4g}]"
+        + (f" (prior {v['prior'][0]:g} – {v['prior'][1]:g})" if v.get("prior") else "")
+        for k, v in cal.get("parameters", {}).items()
+    )
+    file = Path(str(cal.get("_file", "?"))).name
+    return (
+        "<p class='calibration'><b>Calibrated figures.</b> The inputs fitted by "
+        f"<code>{_e(file)}</code> (fitted on case {_e(cal.get('case'))}, observed data "
+        f"{_e(cal.get('observed', '?'))}, geography {_e(cal.get('geography'))}; "
+        f"{_e(cal.get('package', ''))}, {_e(cal.get('simulations', '?'))} simulations) are "
+        f"drawn from their calibrated 90 % intervals instead of their priors: {fitted}. "
+        "Prior (uncalibrated) figures are not shown in this report.</p>"
+    )
+
+
 def render(
     ds: xr.Dataset,
     case: Case,
@@ -402,6 +426,7 @@ def render(
     weights=None,  # noqa: ANN001
     weighted: dict | None = None,
     run_info: dict | None = None,
+    calibration: dict | None = None,
 ) -> str:
     """The whole page as a string: the bottom line first, then the detail."""
     scenarios = [str(s) for s in ds["scenario"].values]
@@ -432,6 +457,7 @@ def render(
         "<h2 id='bottom-line'>Bottom line</h2>",
         "<p class='small'>Median <span class='small'>[5 % – 95 %]</span> over the members, and "
         "(k/n): how many of the n members the figure rests on. Definitions below.</p>",
+        _calibration_note(calibration),
         "<div class='bottom'>",
     ]
     parts += [_scenario_card(ds, case, vocab, summary, s, lever) for s in scenarios]
@@ -507,6 +533,11 @@ def render(
                 )
         else:
             parts.append(f"<p>{_e(weights.note)}</p>")
+        if weights.weights and case.weights.source == "politics":
+            from enclave.report.politics import politics_section
+
+            sec, _secs = politics_section(_png, {b[0]: b[3] for b in weights.bands})
+            parts.append(sec)
     st = load_standards()
     for s in scenarios:
         sc = case.scenario(s)

@@ -60,9 +60,16 @@ def print_table(
     scale: int,
     lever: str | None = None,
     console: Console | None = None,
+    explain: bool = False,
 ) -> None:
-    """Print the summary table, one row per metric (camp clusters each get their rows)."""
-    con = console or Console()
+    """Print the summary table, one row per metric (camp clusters each get their rows).
+
+    Ends with a one-line legend; ``explain=True`` (``enclave run --explain``) adds the
+    definition of every metric shown. At most 80 columns, whatever the terminal.
+    """
+    con = console or Console(width=80)
+    if con.width > 80:
+        con.width = 80
     names = [s.name for s in case.scenarios]
     vocab = vocabulary(case)
     table = Table(
@@ -80,6 +87,13 @@ def print_table(
         table.add_row(label, *cells)
     con.print(table)
     con.print(border_note(case, lever))
+    if not explain:
+        con.print(
+            "median [5–95 %] over the members; n=k/N: the figure rests on the k of N members "
+            "that have a value. What each metric means: enclave run --explain, or the report.",
+            highlight=False,
+        )
+        return
     con.print("n=k/N: the figure rests on the k of N members that have a value. Definitions:")
     for metric in summary["metric"].drop_duplicates():
         unit, _label, definition = DEFINITIONS[metric]
