@@ -15,6 +15,7 @@ one agent per person. The machine may be shared: figures, not assertions.
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 
 import numpy as np
@@ -52,7 +53,11 @@ def main() -> None:
     from distributed import LocalCluster
 
     with LocalCluster(
-        n_workers=a.workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        n_workers=a.workers,
+        threads_per_worker=1,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
     ) as cluster:
         run_specs(config, specs[: a.workers], DaskBackend(cluster.scheduler_address))  # warm
         _, t_warm = _timed(config, specs, DaskBackend(cluster.scheduler_address))

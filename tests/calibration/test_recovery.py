@@ -4,8 +4,8 @@ import numpy as np
 
 from conftest import SMALL_CASE
 from enclave.calibration.fit import Targets, fit, observed_summaries, summaries
+from enclave.ensemble.inputs import central_values
 from enclave.scenario import loads
-from enclave.scenario.build import central_values
 
 PRIOR = (0.01, 0.3)
 

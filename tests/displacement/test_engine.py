@@ -147,8 +147,8 @@ def test_exported_idlib_instance_spawns_people(tmp_path):
     import warnings
 
     from enclave.displacement.flee_run import run_flee
+    from enclave.pipeline.flee_export import export_flee
     from enclave.scenario import load
-    from enclave.scenario.flee_export import export_flee
 
     export_flee(load(None), "full-offensive", tmp_path)
     with warnings.catch_warnings():

@@ -65,3 +65,15 @@ def test_missing_ema_workbench_is_one_line(tiny_path, tmp_path, capsys, monkeypa
     err = capsys.readouterr().err
     assert rc == 2 and "pip install 'enclave-sim[discover]'" in err
     assert err.strip().count("\n") == 0
+
+
+def test_per_camp_metrics_any_cluster_or_one(tiny_path, tmp_path, capsys):
+    out = tmp_path / "o"
+    args = ["discover", str(tiny_path), "--samples", "30", "--out", str(out), "--workers", "1"]
+    assert main([*args, "--where", "camp_peak_ratio > 0"]) == 0
+    runs = pd.read_csv(out / "discover_attack_runs.csv")
+    assert "camp_peak_ratio[Camp]" in runs
+    assert runs["of_interest"].to_numpy().tolist() == (runs["camp_peak_ratio[Camp]"] > 0).tolist()
+    capsys.readouterr()
+    assert main([*args, "--where", "camp_peak_ratio[Nowhere] > 1"]) == 2
+    assert "no camp cluster 'Nowhere'" in capsys.readouterr().err

@@ -102,3 +102,19 @@ def test_sensitivity_bad_options_are_one_line(tiny_path, tmp_path, capsys, args,
     rc = main(["sensitivity", str(tiny_path), "--out", str(tmp_path / "o"), *args])
     err = capsys.readouterr().err
     assert rc == 2 and needle in err and err.strip().count("\n") == 0
+
+
+def test_calibrate_files_are_applied_as_enclave_run_applies_them():
+    from enclave.calibration.files import read_calibration
+    from enclave.pipeline.explain import _calibrated
+    from enclave.scenario import load
+
+    case = load("idlib-2019")
+    prior = problem_for(case)
+    c, cal, note = _calibrated(case, "idlib-2019", read_intervals)
+    data = read_calibration("idlib-2019")
+    prob = problem_for(c, cal)
+    for name, p in data["parameters"].items():
+        assert prob["bounds"][prob["names"].index(name)] == [p["p05"], p["p95"]]
+        assert prob["bounds"] != prior["bounds"]
+    assert "90 % intervals" in note

@@ -11,7 +11,7 @@ from enclave.ensemble import (
     save_netcdf,
     to_dataset,
 )
-from enclave.scenario.build import central_values, member_inputs, people
+from enclave.ensemble.inputs import central_values, member_inputs, people
 from enclave.scenario.model import INPUT_NAMES
 
 

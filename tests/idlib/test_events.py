@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from enclave.conflict import timeline
-from enclave.conflict.events import event_phases, read_events
 from enclave.errors import EnclaveInputError
 from enclave.scenario import loads
+from enclave.scenario.events import event_phases, read_events
 from enclave.scenario.geography import geography
 from enclave.scenario.model import BorderPolicy
 

@@ -3,8 +3,8 @@
 import numpy as np
 
 from enclave.conflict import timeline
+from enclave.ensemble.inputs import border_policies, central_values, member_inputs, people
 from enclave.scenario import loads
-from enclave.scenario.build import border_policies, central_values, member_inputs, people
 from enclave.scenario.geography import geography
 
 A, B, CAMP, X, T, G = range(6)

@@ -3,8 +3,8 @@
 import numpy as np
 
 from enclave.conflict import border_schedule, timeline
+from enclave.ensemble.inputs import border_policies
 from enclave.scenario import loads
-from enclave.scenario.build import border_policies
 from enclave.scenario.geography import geography
 from enclave.scenario.model import BorderPolicy
 

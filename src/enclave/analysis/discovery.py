@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from enclave.analysis.sensitivity import evaluate_inputs, problem_for
-from enclave.analysis.summary import METRICS
+from enclave.analysis.summary import CAMP_METRICS, METRICS
 from enclave.ensemble.runner import RunConfig, _engine_seeds
 from enclave.errors import EnclaveInputError
 from enclave.scenario.model import Case
@@ -32,17 +32,47 @@ OPS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "<": operator.lt,
 }
 _NUMBER = r"[-+]?[0-9][0-9_,]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?"
-_WHERE = re.compile(rf"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<)\s*({_NUMBER})\s*$")
+_WHERE = re.compile(
+    rf"^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]+)\])?\s*(>=|<=|>|<)\s*({_NUMBER})\s*$"
+)
 
 
 @dataclass(frozen=True)
 class Condition:
+    """``metric op value``; a camp metric (per camp cluster) holds if any cluster meets it,
+    or only the cluster named as ``metric[PLACE]``."""
+
     metric: str
     op: str
     value: float
+    place: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.metric} {self.op} {self.value:g}"
+        where = f"[{self.place}]" if self.place else ""
+        return f"{self.metric}{where} {self.op} {self.value:g}"
+
+    def columns(self, rows: pd.DataFrame) -> list[str]:
+        """The columns of the runs table the condition reads."""
+        if self.metric in METRICS:
+            return [self.metric]
+        if self.place is not None:
+            col = f"{self.metric}[{self.place}]"
+            if col not in rows:
+                camps = sorted(
+                    {c.split("[", 1)[1][:-1] for c in rows if c.startswith(f"{self.metric}[")}
+                )
+                raise EnclaveInputError(
+                    None, "--where", f"no camp cluster '{self.place}' (camps: {', '.join(camps)})"
+                )
+            return [col]
+        return [c for c in rows if c.startswith(f"{self.metric}[")]
+
+    def mark(self, rows: pd.DataFrame) -> np.ndarray:
+        """True for each run where the condition holds."""
+        cols = self.columns(rows)
+        if not cols:
+            return np.zeros(len(rows), bool)
+        return np.column_stack([self.holds(rows[c].values) for c in cols]).any(axis=1)
 
     def holds(self, y: np.ndarray) -> np.ndarray:
         """True where the metric meets the condition (a missing value, NaN, never does)."""
@@ -58,12 +88,13 @@ def parse_where(text: str) -> Condition:
         raise EnclaveInputError(
             None, "--where", f"'{text}' is not 'METRIC > VALUE' (operators: > >= < <=)"
         )
-    metric, op, value = m.groups()
-    if metric not in METRICS:
-        raise EnclaveInputError(
-            None, "--where", f"unknown metric '{metric}' (metrics: {', '.join(METRICS)})"
-        )
-    return Condition(metric, op, float(value.replace(",", "").replace("_", "")))
+    metric, place, op, value = m.groups()
+    if metric not in METRICS and metric not in CAMP_METRICS:
+        known = ", ".join([*METRICS, *CAMP_METRICS])
+        raise EnclaveInputError(None, "--where", f"unknown metric '{metric}' (metrics: {known})")
+    if place is not None and metric not in CAMP_METRICS:
+        raise EnclaveInputError(None, "--where", f"'{metric}' is not a per-camp metric")
+    return Condition(metric, op, float(value.replace(",", "").replace("_", "")), place)
 
 
 def sample_ensemble(
@@ -91,7 +122,15 @@ def sample_ensemble(
     )
     rows = pd.DataFrame(X, columns=prob["names"])
     for k in mm.data_vars:
-        rows[k] = mm[k].values.astype(float)
+        v = mm[k]
+        if v.dims == ("member",):
+            rows[k] = v.values.astype(float)
+        elif set(v.dims) == {"member", "place"}:  # per camp cluster: one column each
+            v = v.transpose("member", "place")
+            for j, place in enumerate(v["place"].values):
+                col = v.values[:, j].astype(float)
+                if not np.isnan(col).all():
+                    rows[f"{k}[{place}]"] = col
     return rows
 
 
@@ -110,7 +149,7 @@ def find_boxes(
             "scenario discovery needs ema-workbench: pip install 'enclave-sim[discover]'",
         ) from None
     cols = ["box", "coverage", "density", "mass", "runs_in_box", "input", "low", "high"]
-    if not y.any():
+    if not y.any() or y.all():  # nothing to separate (PRIM needs both kinds of run)
         return pd.DataFrame(columns=cols)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

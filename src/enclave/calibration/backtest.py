@@ -31,8 +31,8 @@ import pandas as pd
 
 from enclave.calibration.fit import REGION_OF_CONTROL
 from enclave.conflict.timeline import timeline
+from enclave.ensemble.inputs import border_policies, member_inputs, people
 from enclave.ensemble.runner import MemberSpec, RunConfig, member_specs, run_member
-from enclave.scenario.build import border_policies, member_inputs, people
 from enclave.scenario.geography import geography
 from enclave.scenario.model import Case
 

@@ -25,7 +25,7 @@ def _check(flag: str, value: int | None, low: int) -> None:
 def predictive(case, fitres, tg, scale: int, seed: int, n: int = PREDICTIVE) -> dict:  # noqa: ANN001
     """Simulate ``n`` weighted posterior draws: the band of every target, and the series."""
     from enclave.calibration.fit import summaries
-    from enclave.scenario.build import central_values
+    from enclave.ensemble.inputs import central_values
 
     rng = np.random.default_rng([seed, 1])
     w = fitres.weights / fitres.weights.sum()
@@ -129,7 +129,7 @@ def calibrate_command(
         )
         task2 = progress.add_task("posterior predictive + scale bias", total=None)
         pred = predictive(c, res, tg, scale, seed)
-        from enclave.scenario.build import central_values
+        from enclave.ensemble.inputs import central_values
 
         bias = scale_bias(
             c, dict(central_values(c), **res.values), tg, scale, c.default_scale, seed

@@ -33,9 +33,9 @@ import numpy as np
 
 from enclave.calibration.observed import Observed
 from enclave.conflict.timeline import timeline
+from enclave.ensemble.inputs import border_policies, central_values
 from enclave.ensemble.runner import MemberSpec, RunConfig, run_member
 from enclave.errors import EnclaveInputError
-from enclave.scenario.build import border_policies, central_values
 from enclave.scenario.geography import geography
 from enclave.scenario.model import CONTROL_CODES, INPUT_NAMES, Case
 

@@ -9,6 +9,7 @@ and Dask (a LocalCluster on loopback, or an existing cluster at a scheduler addr
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Sequence
@@ -137,6 +138,7 @@ class DaskBackend:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                silence_logs=logging.ERROR,  # progress and results go to stderr, not logs
             )
             return Client(cluster), cluster
         try:

@@ -10,9 +10,9 @@ import xarray as xr
 
 import enclave
 from enclave.conflict.timeline import border_schedule, timeline
+from enclave.ensemble.inputs import border_policies, people
 from enclave.ensemble.runner import INFLOW_GROUPS, EnsembleRun
 from enclave.io import write_atomic
-from enclave.scenario.build import border_policies, people
 from enclave.scenario.geography import geography
 from enclave.scenario.model import CONTROL_CODES, INPUT_NAMES
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from enclave.scenario.build import member_inputs
+from enclave.ensemble.inputs import member_inputs
 from enclave.scenario.geography import geography
 from enclave.scenario.model import INPUT_NAMES, Case
 

@@ -157,8 +157,8 @@ def export_flee_command(
     border: str = typer.Option(None, "--border", help="Turkey's border: closed, quota or open"),
 ) -> None:
     """Write one scenario as a Flee 3.1 instance folder (with a validation folder)."""
+    from enclave.pipeline.flee_export import export_flee
     from enclave.scenario import load
-    from enclave.scenario.flee_export import export_flee
 
     if len(args) == 2:
         case, scenario, folder = None, args[0], args[1]

@@ -25,6 +25,34 @@ def _scenario(c, name: str | None) -> str:  # noqa: ANN001
     return name
 
 
+def _calibrated(c, path: Path | None, read_intervals):  # noqa: ANN001, ANN202
+    """(case, intervals, note): ``enclave calibrate``'s files (and embedded names such as
+    ``idlib-2019``) are applied as ``enclave run --calibration`` applies them (checked against
+    the case); any other YAML/JSON of per-input ``low``/``high`` goes through the tolerant
+    :func:`enclave.analysis.sensitivity.read_intervals`. Without a file: the prior ranges."""
+    if path is None:
+        return c, None, ""
+    from enclave.calibration.files import EMBEDDED, apply_calibration, read_calibration
+
+    text = str(path)
+    is_calib = text in EMBEDDED
+    if not is_calib and Path(text).is_file():
+        import yaml
+
+        try:
+            head = yaml.safe_load(Path(text).read_text("utf-8"))
+            is_calib = isinstance(head, dict) and "calibration" in head and "parameter_set" in head
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            is_calib = False
+    if is_calib:
+        data = read_calibration(text)
+        c = apply_calibration(c, data)
+        names = ", ".join(data["parameters"])
+        return c, None, f"calibration {data['_file']}: 90 % intervals for {names}"
+    cal = read_intervals(Path(text), c)
+    return c, cal, f"calibrated intervals ({text}) for: {', '.join(cal)}"
+
+
 def _backend(backend: str, workers: int | None, scheduler: str | None):  # noqa: ANN202
     from enclave.ensemble.backends import BACKENDS, DaskBackend, make_backend
 
@@ -104,7 +132,7 @@ def sensitivity_command(
         raise EnclaveInputError(None, "--samples", f"must be at least 2 (got {samples})")
     c = load(case)
     name = _scenario(c, scenario)
-    cal = read_intervals(calibration, c) if calibration is not None else None
+    c, cal, cal_note = _calibrated(c, calibration, read_intervals)
     out = check_output_folder(out or Path("results") / c.case)
     engine = _backend(backend, workers, scheduler)
     n = samples or DEFAULT_SAMPLES[method]
@@ -137,8 +165,8 @@ def sensitivity_command(
             t.add_row(r.input, f"{r.mu_star:.4g} ± {r.mu_star_conf:.3g}", f"{r.sigma:.4g}")
     Console(file=sys.stdout, width=160).print(t)
     err = Console(stderr=True)
-    if cal:
-        err.print(f"calibrated intervals for: {', '.join(cal)}")
+    if cal_note:
+        err.print(cal_note)
     for p in files:
         err.print(f"wrote {p}")
     err.print(f"done in {time.perf_counter() - t0:.1f} s")
@@ -147,7 +175,10 @@ def sensitivity_command(
 def discover_command(
     case: str = typer.Argument(None, help="case YAML file or embedded name (default idlib-2018)"),
     where: list[str] = typer.Option(
-        ..., "--where", help='outcome of interest, e.g. "at_border_added > 100000" (all must hold)'
+        ...,
+        "--where",
+        help='outcome, e.g. "at_border_added > 100000" or "camp_peak_ratio > 2" (any camp '
+        "cluster; one: camp_peak_ratio[NAME]); all must hold",
     ),
     scenario: str = typer.Option(None, "--scenario", help="scenario (default: the first)"),
     samples: int = typer.Option(200, "--samples", help="runs (Latin hypercube over the inputs)"),
@@ -186,7 +217,7 @@ def discover_command(
     prob = problem_for(c)
     y = np.ones(len(rows), bool)
     for cond in conds:
-        y &= cond.holds(rows[cond.metric].values)
+        y &= cond.mark(rows)
     rows["of_interest"] = y
     found = find_boxes(rows[prob["names"]], y, threshold, boxes)
     what = " and ".join(str(x) for x in conds)
@@ -201,7 +232,9 @@ def discover_command(
     write_all(files)
     con = Console(file=sys.stdout, width=160)
     con.print(f"{int(y.sum())} of {len(y)} runs meet {what}")
-    if found.empty:
+    if y.all():
+        con.print("every run meets it: the whole sampled range, no box to find")
+    elif found.empty:
         con.print("no box reaches the density threshold")
     for b, grp in found.groupby("box"):
         r = grp.iloc[0]

@@ -28,10 +28,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from enclave.analysis.needs import load_standards, needs_table, peak_gap  # noqa: E402
 from enclave.analysis.summary import DEFINITIONS, METRICS, member_metrics  # noqa: E402
 from enclave.analysis.weights import weighted_metric  # noqa: E402
+from enclave.ensemble.inputs import FLEE_KIND  # noqa: E402
 from enclave.report.maps import map_figure, strip_figure  # noqa: E402
 from enclave.report.terminal import border_note, compact  # noqa: E402
 from enclave.report.vocab import Vocabulary, metric_label, vocabulary  # noqa: E402
-from enclave.scenario.build import FLEE_KIND  # noqa: E402
 from enclave.scenario.model import INPUT_NAMES, Case  # noqa: E402
 
 CSS = """

@@ -221,7 +221,7 @@ def events_path(name: str, file: str | Path) -> Path:
 
 def _with_events(data: dict, file: str | Path) -> dict:
     """Expand each scenario's ``events`` table into phases (and border, if it sets one)."""
-    from enclave.conflict.events import event_phases, read_events
+    from enclave.scenario.events import event_phases, read_events
 
     scenarios = data.get("scenarios")
     if not isinstance(scenarios, list) or not isinstance(data.get("start_date"), str):

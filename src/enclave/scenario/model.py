@@ -310,7 +310,7 @@ class Scenario(_Strict):
         None,
         description=(
             "event table(s) (embedded names under data/events, or CSV paths; a list in YAML)"
-            " turned into phases by the one rule of enclave.conflict.events; they come first"
+            " turned into phases by the one rule of enclave.scenario.events; they come first"
         ),
     )
     control_from: list[str] = Field(

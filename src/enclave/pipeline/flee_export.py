@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from enclave.conflict.timeline import timeline
-from enclave.scenario.build import border_policies, central_values, people, rules_for
+from enclave.ensemble.inputs import border_policies, central_values, people, rules_for
 from enclave.scenario.geography import geography
 from enclave.scenario.model import Case
 
