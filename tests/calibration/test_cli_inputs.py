@@ -12,9 +12,16 @@ from enclave.cli import main
 GOOD = {
     "calibration": 1,
     "case": "idlib-2019",
-    "parameter_set": ["spawn_rate", "front_crossing_rate"],
+    "parameter_set": [
+        "leave_share_residents",
+        "leave_share_idps",
+        "spawn_rate",
+        "front_crossing_rate",
+    ],
     "geography": "nw-syria",
     "parameters": {
+        "leave_share_residents": {"value": 0.58, "p05": 0.55, "p95": 0.61},
+        "leave_share_idps": {"value": 0.7, "p05": 0.66, "p95": 0.73},
         "spawn_rate": {"value": 0.1, "p05": 0.08, "p95": 0.12},
         "front_crossing_rate": {"value": 0.001, "p05": 0.0005, "p95": 0.002},
     },
