@@ -13,7 +13,8 @@ from enclave.scenario.geography import geography
 def test_embedded_case_loads(idlib):
     assert idlib.case == "idlib-2018"
     assert idlib.start_date == "2018-09-07"
-    assert len(idlib.places) == 55 and len(idlib.roads) == 91
+    assert idlib.geography == "nw-syria" and idlib.calibration == "idlib-2019"
+    assert len(idlib.places) == 94 and len(idlib.roads) == 168
     names = [s.name for s in idlib.scenarios]
     assert names[:4] == ["full-offensive", "limited-offensive", "negotiated-deal", "stalemate"]
     kinds = {p.kind for p in idlib.places}
@@ -25,7 +26,7 @@ def test_embedded_case_loads(idlib):
         "turkey",
         "regime_area",
     }
-    # every road from Syria into Turkey is a border link: the five of the data README
+    # every road from Syria into Turkey is a border link: the five crossings of the geography
     geo = geography(idlib)
     pairs = {
         (geo.names[a], geo.names[b])
@@ -35,8 +36,8 @@ def test_embedded_case_loads(idlib):
         ("Bab al-Hawa crossing", "Reyhanli"),
         ("Bab al-Salam crossing", "Oncupinar camp"),
         ("Khirbet al-Joz / Guvecci crossing", "Altinozu camp"),
-        ("Jarablus", "Karkamis camp"),
-        ("Al-Bab", "Elbeyli camp"),
+        ("Jarablus crossing", "Karkamis camp"),
+        ("Al-Rai crossing", "Elbeyli camp"),
     }
 
 
@@ -51,7 +52,10 @@ def test_embedded_case_keeps_sources(idlib):
     assert idlib.inputs.enclave_population.low == 2_500_000
     assert idlib.inputs.enclave_population.high == 3_300_000
     camps = [p for p in idlib.places if p.kind == "idp_camp_cluster"]
-    assert all(p.residents and "assumption" in (p.capacity_source or "") for p in camps)
+    assert len(camps) == 14 and all(p.residents and p.residents_source for p in camps)
+    # no published capacity: the uniform rule C1 of the geography, through camp_occupancy
+    assert all(p.capacity is None for p in camps)
+    assert "rule C1" in idlib.inputs.camp_occupancy.source
     keys = {r.key for r in idlib.references}
     assert {
         "un_planning_s1_offensive_m5_displaced",

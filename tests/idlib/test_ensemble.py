@@ -33,7 +33,8 @@ def test_people_split_counts_nobody_twice(small_case, idlib):
     assert p2.population.sum() + p2.residents.sum() == pytest.approx(2_900_000)
     names = [p.name for p in idlib.places]
     atmeh = names.index("Atmeh camps")
-    assert p2.capacity[atmeh] == pytest.approx(60_000 / v["camp_occupancy"])
+    atmeh_residents = next(p.residents for p in idlib.places if p.name == "Atmeh camps")
+    assert p2.capacity[atmeh] == pytest.approx(atmeh_residents / v["camp_occupancy"])
 
 
 def test_member_inputs_scale(small_case):
@@ -70,7 +71,9 @@ def test_mass_conservation_small_run(idlib):
     )
     ds = to_dataset(run)
     alive = ds["occupancy"].sum("place") + ds["on_roads"]
-    created = ds["initial"].sum("place") + ds["newly_displaced"].cumsum("day")
+    # conservation holds in agents: camp residents are rounded to whole agents of 400 people
+    initial = (np.rint(ds["initial"] / 400) * 400).sum("place")
+    created = initial + ds["newly_displaced"].cumsum("day")
     assert float(abs(alive - created).max()) == 0.0
     assert float(ds["newly_displaced"].sum()) > 0
     assert float(ds["unplaced"].max()) == 0

@@ -24,7 +24,7 @@ def test_export_writes_flee_files(tmp_path, capsys):
         assert (out / rel).exists(), rel
     rows = list(csv.reader((out / "input_csv/locations.csv").open()))
     assert rows[0][:5] == ["#name", "region", "country", "lat", "lon"]
-    assert len(rows) == 56
+    assert len(rows) == 95  # the nw-syria geography's 94 places and the header
     closures = list(csv.reader((out / "input_csv/closures.csv").open()))
     border = [r for r in closures if r[1] == "Bab al-Hawa crossing" and r[2] == "Reyhanli"]
     assert border == [["link", "Bab al-Hawa crossing", "Reyhanli", "0", "121"]]

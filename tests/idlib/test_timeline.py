@@ -112,7 +112,7 @@ def test_idlib_scenarios_generate(idlib):
     geo = geography(idlib)
     for sc in idlib.scenarios:
         tl = timeline(sc, geo, border_policies(idlib, sc, None))
-        assert tl.intensity.shape == (sc.days, 55)
+        assert tl.intensity.shape == (sc.days, 94)
         assert tl.intensity.min() >= 0 and tl.intensity.max() <= 1
         assert (tl.border_capacity == 0).all()  # closed by default
     full = timeline(idlib.scenario("full-offensive"), geo, [BorderPolicy(policy="closed")])

@@ -1,5 +1,6 @@
 """The bottom line says whether its figures are calibrated, on which data, fitted to what."""
 
+import pandas as pd
 import xarray as xr
 
 from enclave.calibration.files import embedded_calibration, read_calibration
@@ -28,6 +29,32 @@ def test_bottom_line_names_calibration(idlib_small_run):
     )
 
 
-def test_run_report_says_uncalibrated_by_default(idlib_small_run):
-    out, _ = idlib_small_run
-    assert "Uncalibrated" in (out / "report.html").read_text("utf-8")
+def test_default_run_is_calibrated_with_the_prior_beside_it(idlib_small_run):
+    """idlib-2018 loads the shipped 2019 calibration by default, says so, and shows the
+    uncalibrated prior's figures beside the calibrated ones (prior_summary.csv too)."""
+    out, res = idlib_small_run
+    page = (out / "report.html").read_text("utf-8")
+    top = page.split("<h2 id='summary'>")[0]
+    assert "Calibrated figures." in top and "Uncalibrated" not in top
+    assert "<h2 id='prior'>Calibrated against the prior</h2>" in top
+    prior = pd.read_csv(out / "prior_summary.csv")
+    assert res.prior_summary is not None and len(prior) == len(res.summary)
+    cal = read_calibration(embedded_calibration("idlib-2019"))
+    spawn = cal["parameters"]["spawn_rate"]
+    with xr.open_dataset(out / "results.nc", engine="h5netcdf") as ds:
+        drawn = ds["input_spawn_rate"].values
+    # members draw the spawn rate from the calibrated interval, not the 0.01-0.03 prior
+    assert (drawn >= spawn["p05"]).all() and (drawn <= spawn["p95"]).all()
+    nd = lambda t: t[(t.metric == "newly_displaced") & (t.scenario == "full-offensive")]  # noqa: E731
+    assert float(nd(res.summary)["median"].iloc[0]) != float(nd(prior)["median"].iloc[0])
+
+
+def test_prior_flag_runs_uncalibrated(tmp_path):
+    from enclave.cli import main
+
+    out = tmp_path / "prior"
+    args = ["run", "--prior", "--members", "1", "--scale", "2000", "--no-sensitivity"]
+    assert main([*args, "--out", str(out), "--workers", "1"]) == 0
+    page = (out / "report.html").read_text("utf-8")
+    assert "Uncalibrated" in page and not (out / "prior_summary.csv").exists()
+    assert main([*args, "--calibration", "idlib-2019", "--out", str(tmp_path / "x")]) == 2

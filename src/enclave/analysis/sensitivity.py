@@ -2,7 +2,8 @@
 
 Two designs:
 
-* **One-at-a-time** (the table in the default ``enclave run``, 13 runs per scenario): each
+* **One-at-a-time** (the table in the default ``enclave run``, 1 + 2 runs per input with a
+  range, per scenario): each
   input at its low and high end, the others central, all on the same engine seed (common
   random numbers), so a swing is the input's effect, not seed noise. It cannot see
   interactions (the part of spawn rate's effect that depends on the enclave population) nor
@@ -31,12 +32,18 @@ from enclave.scenario.model import INPUT_NAMES, Case
 SENSITIVITY_METRICS = ("newly_displaced", "at_border_peak")
 
 
+def varied_inputs(case: Case) -> list[str]:
+    """The inputs with a range (an input fixed at one value has no swing to measure)."""
+    return [k for k in INPUT_NAMES if getattr(case.inputs, k).high > getattr(case.inputs, k).low]
+
+
 def design(case: Case, seeds: int) -> tuple[np.ndarray, list[tuple[str, str]]]:
     """Rows of input values [levels * seeds, n_inputs] and the (input, level) of each level."""
     central = np.array([getattr(case.inputs, k).mid for k in INPUT_NAMES])
     levels: list[tuple[str, str]] = [("", "central")]
     rows = [central]
-    for j, k in enumerate(INPUT_NAMES):
+    for k in varied_inputs(case):
+        j = INPUT_NAMES.index(k)
         r = getattr(case.inputs, k)
         for level, value in (("low", r.low), ("high", r.high)):
             row = central.copy()
@@ -48,7 +55,7 @@ def design(case: Case, seeds: int) -> tuple[np.ndarray, list[tuple[str, str]]]:
 
 
 def sensitivity_count(case: Case, scenarios: Sequence[str], seeds: int = 1) -> int:
-    return len(scenarios) * (1 + 2 * len(INPUT_NAMES)) * seeds
+    return len(scenarios) * (1 + 2 * len(varied_inputs(case))) * seeds
 
 
 def oat_specs(
@@ -87,7 +94,7 @@ def oat_table(
             v = mm[metric].sel(scenario=s).values.reshape(len(levels), seeds)
             med = np.median(v, axis=1)
             base = float(med[0])
-            for j, k in enumerate(INPUT_NAMES):
+            for j, k in enumerate(varied_inputs(case)):
                 r = getattr(case.inputs, k)
                 lo, hi = float(med[1 + 2 * j]), float(med[2 + 2 * j])
                 rows.append(

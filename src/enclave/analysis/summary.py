@@ -45,8 +45,7 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "to_government": (
         "people",
         "arrivals in government-held areas",
-        "people entering government-held areas over front-line roads, summed over the "
-        "scenario",
+        "people entering government-held areas over front-line roads, summed over the scenario",
     ),
     "into_turkey": (
         "people",
@@ -116,6 +115,23 @@ def _first_day(flag: xr.DataArray) -> xr.DataArray:
     return flag.argmax("day").astype(float).where(flag.any("day"))
 
 
+def camp_places(ds: xr.Dataset) -> list[str]:
+    """The camp clusters: places of kind ``idp_camp_cluster`` with a capacity.
+
+    Towns with room for new arrivals (the Turkish-held north's) also carry a capacity, but
+    a town over its room is not a camp over capacity; their gap shows in the needs."""
+    if "kind" not in ds:  # a Dataset without kinds (older results): every capacity
+        return [
+            str(p) for p in ds["place"].values if bool(ds["capacity"].sel(place=p).notnull().any())
+        ]
+    kinds = ds["kind"].values
+    return [
+        str(p)
+        for p, k in zip(ds["place"].values, kinds, strict=True)
+        if k == "idp_camp_cluster" and bool(ds["capacity"].sel(place=p).notnull().any())
+    ]
+
+
 def member_metrics(ds: xr.Dataset, border_zone: list[str]) -> xr.Dataset:
     """Every metric for every scenario x member (camp metrics also x camp place)."""
     occ = ds["occupancy"]
@@ -133,7 +149,7 @@ def member_metrics(ds: xr.Dataset, border_zone: list[str]) -> xr.Dataset:
     last = (ds["scenario_days"] - 1).clip(min=0)
     out["at_border_end"] = at_border.isel(day=last)
     out["at_border_added"] = (at_border - at_border.isel(day=0)).max("day")
-    camps = [p for p in ds["place"].values if bool(ds["capacity"].sel(place=p).notnull().any())]
+    camps = camp_places(ds)
     if camps:
         c_occ = occ.sel(place=camps)
         cap = ds["capacity"].sel(place=camps)
@@ -206,7 +222,7 @@ def summarise(ds: xr.Dataset, border_zone: list[str]) -> pd.DataFrame:
 def daily_bands(ds: xr.Dataset, border_zone: list[str]) -> pd.DataFrame:
     """Tidy daily table: scenario, day, date, variable, median, p05, p95 (people)."""
     zone = [p for p in border_zone if p in ds["place"].values]
-    camps = ds["capacity"].notnull()
+    camps = ds["place"].isin(camp_places(ds))
     series = {
         "newly_displaced_cumulative": ds["newly_displaced"].cumsum("day"),
         "at_border": ds["occupancy"].sel(place=zone).sum("place", min_count=1),

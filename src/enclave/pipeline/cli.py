@@ -56,7 +56,17 @@ def run_command(
         False, "--resume", help="finish an interrupted run in --out (same settings)"
     ),
     calibration: str = typer.Option(
-        None, "--calibration", help="calibration file (from enclave calibrate) to apply"
+        None,
+        "--calibration",
+        help="calibration file (from enclave calibrate) to apply (default: the case's own)",
+    ),
+    prior: bool = typer.Option(
+        False, "--prior", help="run the uncalibrated priors only (ignore any calibration)"
+    ),
+    compare_prior: bool = typer.Option(
+        True,
+        "--compare-prior/--no-compare-prior",
+        help="when calibrated, also run the priors (10 members a scenario) for the report",
     ),
     explain: bool = typer.Option(
         False, "--explain", help="print the definition of every metric under the table"
@@ -87,7 +97,13 @@ def run_command(
     c = load(case)
     from enclave.calibration.files import load_for_case
 
-    c, cal = load_for_case(c, calibration)
+    if prior and calibration is not None:
+        raise EnclaveInputError(None, "--prior", "cannot be used with --calibration")
+    uncalibrated = c
+    cal = None
+    if not prior:
+        c, cal = load_for_case(c, calibration)
+    prior_case = uncalibrated if cal is not None and compare_prior else None
     out = out or Path("results") / c.case
     check_output_folder(out)
     if scheduler is not None:
@@ -101,7 +117,9 @@ def run_command(
             for k, v in cal["parameters"].items()
         )
         err.print(f"calibration {cal['_file']} ({cal['case']}): {fitted}")
-    total = runs_needed(c, members, sensitivity)
+    elif c.calibration is not None:
+        err.print(f"uncalibrated (--prior): {c.case}'s calibration {c.calibration} not applied")
+    total = runs_needed(c, members, sensitivity, prior_case)
     lever = _border(border)
     with Progress(
         "[progress.description]{task.description}",
@@ -132,6 +150,7 @@ def run_command(
             scheduler=scheduler,
             resume=resume,
             calibration=cal,
+            prior=prior_case,
         )
     from enclave.report.terminal import print_table
 

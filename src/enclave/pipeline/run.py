@@ -27,6 +27,8 @@ from enclave.report.html import render
 from enclave.scenario.model import Case
 
 SA_SEEDS = 1  # engine seeds per sensitivity level
+#: members per scenario of the uncalibrated (prior) ensemble run beside a calibrated one
+PRIOR_MEMBERS = 10
 
 
 @dataclass
@@ -37,11 +39,14 @@ class RunOutputs:
     comparison: pd.DataFrame
     sensitivity: pd.DataFrame | None
     weights: dict[str, float] = field(default_factory=dict)
+    prior_summary: pd.DataFrame | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def runs_needed(case: Case, members: int, sensitivity: bool) -> int:
+def runs_needed(case: Case, members: int, sensitivity: bool, prior: Case | None = None) -> int:
     n = len(case.scenarios) * members
+    if prior is not None:
+        n += len(case.scenarios) * min(members, PRIOR_MEMBERS)
     if sensitivity:
         n += sensitivity_count(case, [s.name for s in case.scenarios], SA_SEEDS)
     return n
@@ -61,6 +66,9 @@ def run_case(
     scheduler: str | None = None,
     resume: bool = False,
     calibration: dict | None = None,
+    prior: Case | None = None,
+    use_calibration: bool = True,
+    compare_prior: bool = True,
 ) -> RunOutputs:
     """Run every scenario of ``case`` as an ensemble and write the results into ``out``.
 
@@ -74,12 +82,26 @@ def run_case(
     of an interrupted run with the same settings (see :mod:`enclave.ensemble.store`).
     ``calibration`` is the calibration file's data already applied to ``case``
     (:func:`enclave.calibration.files.load_for_case`); the report's bottom line names it.
+    ``prior`` is the same case before calibration: its members (``PRIOR_MEMBERS`` per
+    scenario, the same seeds and input quantiles: common random numbers) run beside the
+    calibrated ones, and the report shows both (``prior_summary.csv``).
+
+    A case given by name or path gets its own default calibration (``calibration:`` in the
+    case file, as ``enclave run`` does) unless ``use_calibration=False``; with
+    ``compare_prior`` (default) its priors then run beside it.
     """
     t0 = time.perf_counter()
     if not isinstance(case, Case):
         from enclave.scenario import load
 
         case = load(None if case is None else str(case))
+        if use_calibration and calibration is None and case.calibration is not None:
+            from enclave.calibration.files import load_for_case
+
+            uncalibrated = case
+            case, calibration = load_for_case(case, None)
+            if compare_prior and prior is None:
+                prior = uncalibrated
     out = check_output_folder(Path(out) if out is not None else Path("results") / case.case)
     engine = make_backend(backend, workers, scheduler)
     names = [s.name for s in case.scenarios]
@@ -88,7 +110,11 @@ def run_case(
     extra: list = []
     if sensitivity:
         extra, sa_draws, levels = oat_specs(case, names, seed, SA_SEEDS)
-    todo = specs + extra
+    prior_specs: list = []
+    if prior is not None:
+        n_prior = min(members, PRIOR_MEMBERS)
+        prior_specs, prior_draws = member_specs(prior, names, n_prior, seed)
+    todo = specs + extra + prior_specs
     store = MemberStore(
         out,
         {
@@ -99,6 +125,7 @@ def run_case(
             "scale": config.scale,
             "border": border,
             "sensitivity": bool(sensitivity),
+            "prior": None if prior is None else prior.inputs.model_dump(mode="json"),
             "sa_seeds": SA_SEEDS,
             "runs": [(s.scenario, s.member, s.seed, s.values) for s in todo],
         },
@@ -127,7 +154,13 @@ def run_case(
     daily = daily_bands(ds, case.border.zone)
     sens = None
     if sensitivity:
-        sens = oat_table(config, names, outputs[len(specs) :], sa_draws, levels, SA_SEEDS, seed)
+        sa_out = outputs[len(specs) : len(specs) + len(extra)]
+        sens = oat_table(config, names, sa_out, sa_draws, levels, SA_SEEDS, seed)
+    prior_summary = None
+    if prior_specs:
+        prior_out = outputs[len(specs) + len(extra) :]
+        prior_run = EnsembleRun(config, names, n_prior, seed, prior_draws, prior_out, t_runs)
+        prior_summary = summarise(to_dataset(prior_run), case.border.zone)
     w = politics_weights(case)
     weighted = None
     if w is not None and w.weights:
@@ -139,7 +172,20 @@ def run_case(
         "sensitivity runs": len(extra),
         "seconds for all runs": f"{t_runs:.1f}",
     }
-    page = render(ds, case, summary, comparison, sens, w, weighted, info, calibration=calibration)
+    if prior_specs:
+        info["prior runs"] = len(prior_specs)
+    page = render(
+        ds,
+        case,
+        summary,
+        comparison,
+        sens,
+        w,
+        weighted,
+        info,
+        calibration=calibration,
+        prior_summary=prior_summary,
+    )
 
     files = {
         out / "results.nc": lambda p: save_netcdf(ds, p),
@@ -150,6 +196,10 @@ def run_case(
         ),
         out / "report.html": lambda p: write_atomic(p, lambda t: t.write_text(page, "utf-8")),
     }
+    if prior_summary is not None:
+        files[out / "prior_summary.csv"] = lambda p: write_atomic(
+            p, lambda t: prior_summary.to_csv(t, index=False)
+        )
     if sens is not None:
         files[out / "sensitivity.csv"] = lambda p: write_atomic(
             p, lambda t: sens.to_csv(t, index=False)
@@ -166,5 +216,6 @@ def run_case(
         comparison=comparison,
         sensitivity=sens,
         weights=w.weights if w else {},
+        prior_summary=prior_summary,
         seconds={"runs": t_runs, "total": time.perf_counter() - t0},
     )

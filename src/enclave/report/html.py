@@ -27,13 +27,21 @@ import xarray as xr  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from enclave.analysis.needs import load_standards, needs_table, peak_gap  # noqa: E402
-from enclave.analysis.summary import DEFINITIONS, METRICS, member_metrics  # noqa: E402
+from enclave.analysis.summary import (  # noqa: E402
+    DEFINITIONS,
+    METRICS,
+    camp_places,
+    member_metrics,
+)
 from enclave.analysis.weights import weighted_metric  # noqa: E402
 from enclave.ensemble.inputs import FLEE_KIND  # noqa: E402
 from enclave.report.maps import map_figure, strip_figure  # noqa: E402
 from enclave.report.terminal import border_note, compact  # noqa: E402
 from enclave.report.vocab import Vocabulary, metric_label, vocabulary  # noqa: E402
 from enclave.scenario.model import INPUT_NAMES, Case  # noqa: E402
+
+#: camp clusters drawn in a scenario's occupancy panel (the fullest ones)
+CAMPS_PLOTTED = 6
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;max-width:1250px;
@@ -142,7 +150,7 @@ def series_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str) 
     s = s.isel(day=slice(0, n))
     days = np.arange(n)
     zone = [p for p in case.border.zone if p in ds["place"].values]
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(6.4, 6.4), sharex=True)
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(8.4, 6.4), sharex=True)
     _bandplot(
         a1, days, s["newly_displaced"].cumsum("day"), "#c44e52", "newly displaced (cumulative)"
     )
@@ -169,9 +177,12 @@ def series_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str) 
     a1.legend(fontsize=7, loc="upper left")
     a1.grid(alpha=0.3)
     a1.set_title("People over time (median and 5–95 % band of the members)", fontsize=10)
-    camps = [
-        str(p) for p in ds["place"].values if bool(ds["capacity"].sel(place=p).notnull().any())
-    ]
+    camps = camp_places(ds)
+    # the clusters that come closest to (or furthest over) capacity; all are in the tables
+    peak = {
+        c: float((s["occupancy"].sel(place=c) / s["capacity"].sel(place=c)).max()) for c in camps
+    }
+    camps = sorted(camps, key=lambda c: -peak[c])[:CAMPS_PLOTTED]
     colors = plt.cm.tab10(np.linspace(0, 1, 10))
     for k, c in enumerate(camps):
         ratio = s["occupancy"].sel(place=c) / s["capacity"].sel(place=c)
@@ -180,7 +191,11 @@ def series_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str) 
     a2.set_ylabel("occupancy / capacity")
     a2.set_xlabel(f"day (day 0 = {case.start_date})")
     if camps:
-        a2.legend(fontsize=7, ncols=2)
+        a2.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+        a2.set_title(
+            f"The {len(camps)} camp clusters that fill most (every cluster: table below)",
+            fontsize=10,
+        )
     a2.grid(alpha=0.3)
     return _png(fig)
 
@@ -394,7 +409,70 @@ def _phase_text(p) -> str:  # noqa: ANN001
     return "; ".join(parts)
 
 
-def _calibration_note(cal: dict | None) -> str:
+#: what the calibrated-against-prior table compares, per scenario
+PRIOR_ROWS = ("newly_displaced", "to_government", "into_turkish_held", "at_border_added")
+
+
+def _clusters_over(summary: pd.DataFrame, scenario: str) -> str:
+    """How many camp clusters have a median peak above capacity, and which fill first."""
+    pk = summary[(summary.scenario == scenario) & (summary.metric == "camp_peak_ratio")]
+    if pk.empty:
+        return "–"
+    over = pk[pk["median"] > 1.0]
+    first = summary[
+        (summary.scenario == scenario)
+        & (summary.metric == "camp_first_over_day")
+        & (summary.place.isin(over.place))
+    ].sort_values("median")
+    names = ", ".join(_e(p) for p in first.place.head(3))
+    return f"{len(over)} of {len(pk)}" + (
+        f" <span class='small'>(first: {names})</span>" if names else ""
+    )
+
+
+def prior_table(
+    summary: pd.DataFrame,
+    prior: pd.DataFrame,
+    comparison: pd.DataFrame,
+    scenarios: Sequence[str],
+    vocab: Vocabulary,
+) -> str:
+    """Calibrated figures beside the uncalibrated prior's, with the planning figures."""
+    rows = []
+    for s in scenarios:
+        for m in PRIOR_ROWS + ("clusters",):
+            row = {"scenario": _e(s)}
+            if m == "clusters":
+                row["figure"] = "camp clusters over capacity (median peak)"
+                row["calibrated"] = _clusters_over(summary, s)
+                row["prior"] = _clusters_over(prior, s)
+                row["planning figures"] = ""
+            else:
+                cal, pri = (
+                    t[(t.scenario == s) & (t.metric == m) & (t.place == "")]
+                    for t in (summary, prior)
+                )
+                if cal.empty or pri.empty:
+                    continue
+                row["figure"] = _e(_label(m, "", vocab))
+                row["calibrated"] = _band(cal.iloc[0])
+                row["prior"] = _band(pri.iloc[0])
+                refs = comparison[(comparison.scenario == s) & (comparison.metric == m)]
+                row["planning figures"] = "; ".join(
+                    _e(r.label)
+                    + ": "
+                    + (
+                        _people(r.ref_low)
+                        if r.ref_high == r.ref_low
+                        else f"{_people(r.ref_low)} – {_people(r.ref_high)}"
+                    )
+                    for r in refs.itertuples()
+                )
+            rows.append(row)
+    return _table(pd.DataFrame(rows), left=("scenario", "figure", "planning figures"), cls="prior")
+
+
+def _calibration_note(cal: dict | None, with_prior: bool = False) -> str:
     """Whether the figures are calibrated, on which data, with the fitted values."""
     if not cal:
         return (
@@ -413,7 +491,12 @@ def _calibration_note(cal: dict | None) -> str:
         f"{_e(cal.get('observed', '?'))}, geography {_e(cal.get('geography'))}; "
         f"{_e(cal.get('package', ''))}, {_e(cal.get('simulations', '?'))} simulations) are "
         f"drawn from their calibrated 90 % intervals instead of their priors: {fitted}. "
-        "Prior (uncalibrated) figures are not shown in this report.</p>"
+        + (
+            "The uncalibrated prior's figures stand beside them in "
+            "<a href='#prior'>Calibrated against the prior</a>.</p>"
+            if with_prior
+            else "Prior (uncalibrated) figures are not shown in this report.</p>"
+        )
     )
 
 
@@ -427,8 +510,12 @@ def render(
     weighted: dict | None = None,
     run_info: dict | None = None,
     calibration: dict | None = None,
+    prior_summary: pd.DataFrame | None = None,
 ) -> str:
-    """The whole page as a string: the bottom line first, then the detail."""
+    """The whole page as a string: the bottom line first, then the detail.
+
+    ``prior_summary``: the same case's summary without its calibration, shown beside the
+    calibrated figures."""
     scenarios = [str(s) for s in ds["scenario"].values]
     vocab = vocabulary(case)
     info = run_info or {}
@@ -457,7 +544,7 @@ def render(
         "<h2 id='bottom-line'>Bottom line</h2>",
         "<p class='small'>Median <span class='small'>[5 % – 95 %]</span> over the members, and "
         "(k/n): how many of the n members the figure rests on. Definitions below.</p>",
-        _calibration_note(calibration),
+        _calibration_note(calibration, prior_summary is not None),
         "<div class='bottom'>",
     ]
     parts += [_scenario_card(ds, case, vocab, summary, s, lever) for s in scenarios]
@@ -470,6 +557,17 @@ def render(
         "the scenario timelines. Bands are the 5–95 % range over ensemble members, which "
         "differ in their seeds and in the uncertain inputs drawn from their ranges.</p>"
     )
+    if prior_summary is not None:
+        n_prior = int(prior_summary["members"].max())
+        parts += [
+            "<h2 id='prior'>Calibrated against the prior</h2>",
+            "<p>The same case with its calibratable inputs drawn from the calibration's 90 % "
+            f"intervals (calibrated, {int(ds.sizes['member'])} members a scenario) and from "
+            f"their prior ranges in the case file (prior, {n_prior} members a scenario, the "
+            "same seeds and input quantiles), beside the planning figures of the time. "
+            "Median [5 % – 95 %] (members with a value / members).</p>",
+            prior_table(summary, prior_summary, comparison, scenarios, vocab),
+        ]
     parts += [
         "<h2 id='summary'>Summary per scenario</h2>",
         "<p>Median, <span class='small'>[5 % – 95 %]</span> and (members with a value / "

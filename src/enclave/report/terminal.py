@@ -44,6 +44,40 @@ def cell(r: pd.Series) -> str:
     return s
 
 
+def camp_rows(summary: pd.DataFrame, names: list[str]) -> tuple[list, list[str]]:
+    """One row per camp cluster that goes over capacity in some scenario (median), fullest
+    first: its peak occupancy / capacity and the first day over; and the names of the rest.
+
+    Fourteen clusters x three metrics would not fit a terminal; the CSV has them all."""
+    peaks = summary[summary.metric == "camp_peak_ratio"]
+    if peaks.empty:
+        return [], []
+    worst = peaks.groupby("place")["median"].max().sort_values(ascending=False)
+    shown, calm = [], []
+    for place, top in worst.items():
+        if not top > 1.0:
+            calm.append(str(place))
+            continue
+        cells = []
+        for n in names:
+            pk = peaks[(peaks.place == place) & (peaks.scenario == n)].iloc[0]
+            first = summary[
+                (summary.metric == "camp_first_over_day")
+                & (summary.place == place)
+                & (summary.scenario == n)
+            ].iloc[0]
+            c = cell(pk)
+            k = int(first["members_with_value"])
+            c += (
+                "\nnever over"
+                if k == 0
+                else f"\nday {first['median']:.0f} (n={k}/{int(first['members'])})"
+            )
+            cells.append(c)
+        shown.append((str(place), cells))
+    return shown, calm
+
+
 def border_note(case: Case, lever: str | None) -> str:
     v = vocabulary(case)
     policy = lever or case.border.policy
@@ -79,13 +113,22 @@ def print_table(
     table.add_column("metric", overflow="fold", ratio=2)
     for n in names:
         table.add_column(n, justify="right", overflow="fold", ratio=1)
-    keys = summary[["metric", "place"]].drop_duplicates().itertuples(index=False)
-    for metric, place in keys:
-        grp = summary[(summary.metric == metric) & (summary.place == place)]
-        label = metric_label(metric, place, vocab)
+    whole = summary[summary.place == ""]
+    for metric in whole["metric"].drop_duplicates():
+        grp = whole[whole.metric == metric]
+        label = metric_label(metric, "", vocab)
         cells = [cell(grp[grp.scenario == n].iloc[0]) for n in names]
         table.add_row(label, *cells)
+    shown, calm = camp_rows(summary, names)
+    for place, cells in shown:
+        table.add_row(f"{place}: peak / capacity; first day over", *cells)
     con.print(table)
+    if calm:
+        con.print(
+            f"Within capacity in every scenario (median peak <= 1): {', '.join(calm)}. "
+            "Every cluster's figures: summary.csv and the report.",
+            highlight=False,
+        )
     con.print(border_note(case, lever))
     if not explain:
         con.print(

@@ -199,7 +199,9 @@ def _with_geography(data: dict, file: str | Path) -> dict:
             raise EnclaveInputError(folder / "places.csv", None, f"bad geography: {exc}") from None
     elif name in EMBEDDED:
         base = yaml.safe_load(embedded_path(name).read_text(encoding="utf-8"))
-        places, roads = base["places"], base["roads"]
+        if isinstance(base.get("geography"), str):  # that case's places come from a geography
+            base = _with_geography(base, embedded_path(name))
+        places, roads = base.get("places", []), base.get("roads", [])
         # inputs, border and rules not given are shared unchanged with that case
         data = {**{k: base[k] for k in ("inputs", "border", "rules") if k in base}, **data}
     else:
