@@ -2,6 +2,7 @@
 
 from html.parser import HTMLParser
 
+import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
@@ -56,6 +57,7 @@ def test_run_writes_every_file(idlib_run):
             "summary.csv",
             "daily.csv",
             "comparison.csv",
+            "camps.csv",
             "report.html",
             "sensitivity.csv",
             "weights.csv",
@@ -66,6 +68,7 @@ def test_run_writes_every_file(idlib_run):
             "summary.csv",
             "daily.csv",
             "comparison.csv",
+            "camps.csv",
             "report.html",
             "sensitivity.csv",
         ]
@@ -111,6 +114,30 @@ def test_run_writes_every_file(idlib_run):
             assert len(v.attrs["comment"]) > 30 and v.attrs["units"]
         assert set(ds["metric_camp_peak_ratio"].dims) == {"scenario", "member", "place"}
         assert float(ds["needs_people"].sum()) > 0
+
+
+def test_camp_table_answers_which_camps_overflow_and_when(idlib_run):
+    out, res = idlib_run
+    camps = pd.read_csv(out / "camps.csv")
+    assert len(camps) == 4 * 14  # every camp cluster of the geography, in every scenario
+    assert set(camps.columns) >= {
+        "camp_cluster",
+        "capacity",
+        "peak_occupancy",
+        "peak_ratio",
+        "first_day_over",
+        "first_date_over",
+        "members_over",
+    }
+    # the camp table agrees with the summary's per-cluster metrics
+    s = res.summary[res.summary.metric == "camp_first_over_day"]
+    for r in camps.itertuples():
+        row = s[(s.scenario == r.scenario) & (s.place == r.camp_cluster)].iloc[0]
+        assert r.members_over == row.members_with_value
+        assert (r.members_over == 0) == np.isnan(r.first_day_over)
+    assert (camps.peak_occupancy >= camps.day0_occupancy - 1e-6).all()
+    text = (out / "report.html").read_text(encoding="utf-8")
+    assert text.count("<details open class='camps'") == 4
 
 
 def test_report_is_self_contained_with_a_figure_per_scenario(idlib_run):

@@ -308,3 +308,59 @@ def compare_references(summary: pd.DataFrame, references) -> pd.DataFrame:  # no
 
         df["median_vs_reference"] = df.apply(where, axis=1)
     return df
+
+
+def camp_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Each camp cluster in each scenario: capacity, day-0 and peak occupancy, first day
+    over capacity, person-days over (median and 5-95 % over members; ``members_over``: how
+    many members ever go over). The planner's "which camps overflow, and when"."""
+    camps = camp_places(ds)
+    rows = []
+    if not camps:
+        return pd.DataFrame(rows)
+    occ = ds["occupancy"].sel(place=camps)
+    cap = ds["capacity"].sel(place=camps)
+    level = np.maximum(occ.isel(day=0), cap)
+    first = _first_day(occ > level)
+    peak = occ.max("day")
+    over = (occ - cap).clip(min=0).sum("day")
+    start = pd.Timestamp(str(ds["time"].values[0])) if "time" in ds else None
+
+    def q(v: np.ndarray) -> tuple[float, float, float]:
+        v = v[~np.isnan(v)]
+        if not v.size:
+            return (np.nan, np.nan, np.nan)
+        return tuple(float(x) for x in np.percentile(v, [50, 5, 95]))
+
+    for s in ds["scenario"].values:
+        for c in camps:
+            f = first.sel(scenario=s, place=c).values.astype(float)
+            pk = peak.sel(scenario=s, place=c).values.astype(float)
+            cp = cap.sel(place=c).values.astype(float)
+            ratio = pk / cp
+            fd = q(f)
+            rows.append(
+                {
+                    "scenario": str(s),
+                    "camp_cluster": c,
+                    "capacity": q(cp)[0],
+                    "day0_occupancy": q(occ.sel(scenario=s, place=c).isel(day=0).values)[0],
+                    "peak_occupancy": q(pk)[0],
+                    "peak_occupancy_p05": q(pk)[1],
+                    "peak_occupancy_p95": q(pk)[2],
+                    "peak_ratio": q(ratio)[0],
+                    "peak_ratio_p05": q(ratio)[1],
+                    "peak_ratio_p95": q(ratio)[2],
+                    "first_day_over": fd[0],
+                    "first_date_over": (
+                        ""
+                        if start is None or np.isnan(fd[0])
+                        else (start + pd.Timedelta(days=int(fd[0]))).strftime("%Y-%m-%d")
+                    ),
+                    "members_over": int((~np.isnan(f)).sum()),
+                    "members": int(f.size),
+                    "person_days_over": q(over.sel(scenario=s, place=c).values.astype(float))[0],
+                }
+            )
+    df = pd.DataFrame(rows)
+    return df.sort_values(["scenario", "peak_ratio"], ascending=[True, False], kind="stable")

@@ -16,7 +16,13 @@ import pandas as pd
 
 import enclave
 from enclave.analysis.sensitivity import oat_specs, oat_table, sensitivity_count
-from enclave.analysis.summary import compare_references, daily_bands, member_metrics, summarise
+from enclave.analysis.summary import (
+    camp_table,
+    compare_references,
+    daily_bands,
+    member_metrics,
+    summarise,
+)
 from enclave.analysis.weights import politics_weights, weighted_metric, weights_table
 from enclave.ensemble.backends import make_backend
 from enclave.ensemble.dataset import save_netcdf, to_dataset
@@ -152,6 +158,7 @@ def run_case(
     summary = summarise(ds, case.border.zone)
     comparison = compare_references(summary, case.references)
     daily = daily_bands(ds, case.border.zone)
+    camps = camp_table(ds)
     sens = None
     if sensitivity:
         sa_out = outputs[len(specs) : len(specs) + len(extra)]
@@ -191,6 +198,7 @@ def run_case(
         out / "results.nc": lambda p: save_netcdf(ds, p),
         out / "summary.csv": lambda p: write_atomic(p, lambda t: summary.to_csv(t, index=False)),
         out / "daily.csv": lambda p: write_atomic(p, lambda t: daily.to_csv(t, index=False)),
+        out / "camps.csv": lambda p: write_atomic(p, lambda t: camps.to_csv(t, index=False)),
         out / "comparison.csv": lambda p: write_atomic(
             p, lambda t: comparison.to_csv(t, index=False)
         ),

@@ -31,6 +31,7 @@ from enclave.analysis.summary import (  # noqa: E402
     DEFINITIONS,
     METRICS,
     camp_places,
+    camp_table,
     member_metrics,
 )
 from enclave.analysis.weights import weighted_metric  # noqa: E402
@@ -637,6 +638,7 @@ def render(
             sec, _secs = politics_section(_png, {b[0]: b[3] for b in weights.bands})
             parts.append(sec)
     st = load_standards()
+    camps = camp_table(ds)
     for s in scenarios:
         sc = case.scenario(s)
         n = int(ds["scenario_days"].sel(scenario=s))
@@ -668,6 +670,7 @@ def render(
             "<figcaption>People over time and each camp cluster's occupancy against its "
             "capacity (dashed line = full).</figcaption></figure>"
         )
+        parts += camp_parts(camps, s)
         parts += _needs_parts(ds, s, st)
         phases = pd.DataFrame(
             [
@@ -758,6 +761,48 @@ def render(
 def _map_day(ds: xr.Dataset, s: str) -> int:
     """The scenario's last day (where its moves have led)."""
     return int(ds["scenario_days"].sel(scenario=s)) - 1
+
+
+def camp_parts(camps: pd.DataFrame, s: str) -> list[str]:
+    """The camp-level table of one scenario: which clusters overflow, and when."""
+    t = camps[camps.scenario == s] if len(camps) else camps
+    if not len(t):
+        return []
+
+    def band(m: float, a: float, b: float, f) -> str:  # noqa: ANN001
+        return f"{f(m)} <span class='small'>[{f(a)} – {f(b)}]</span>"
+
+    show = pd.DataFrame(
+        {
+            "camp cluster": t.camp_cluster.map(_e),
+            "capacity": t.capacity.map(_people),
+            "day 0": t.day0_occupancy.map(_people),
+            "peak occupancy": [
+                band(m, a, b, _people)
+                for m, a, b in zip(t.peak_occupancy, t.peak_occupancy_p05, t.peak_occupancy_p95)
+            ],
+            "peak / capacity": [
+                band(m, a, b, lambda x: f"{x:.2f}")
+                for m, a, b in zip(t.peak_ratio, t.peak_ratio_p05, t.peak_ratio_p95)
+            ],
+            "first day over capacity": [
+                "never"
+                if k == 0
+                else f"day {d:.0f} ({_e(date)}) <span class='small'>({k}/{n})</span>"
+                for d, date, k, n in zip(
+                    t.first_day_over, t.first_date_over, t.members_over, t.members
+                )
+            ],
+            "person-days over": t.person_days_over.map(_people),
+        }
+    )
+    return [
+        f"<details open class='camps' data-scenario='{_e(s)}'><summary>Camp clusters: "
+        "capacity, peak occupancy and the first day over capacity (median [5–95 %]; "
+        "members that ever go over / members)</summary>",
+        _table(show, left=("camp cluster",), cls="camps"),
+        "</details>",
+    ]
 
 
 def _needs_parts(ds: xr.Dataset, s: str, st: pd.DataFrame) -> list[str]:
