@@ -121,3 +121,19 @@ def test_run_with_bad_calibration(tmp_path, capsys, change, expect):
     assert expect in line and "cal.yaml" in line
     out2 = tmp_path / "out2"
     _one_error(capsys, ["backtest", "--calibration", str(f), "--out", str(out2)], out2)
+
+
+def test_unknown_share_region_is_one_line(tmp_path, capsys):
+    def edit(rows, fields):
+        for r in rows:
+            if r["use"] == "destination_share":
+                r["target_region"] = "admin1:"
+                break
+        return rows, fields
+
+    f = _bad_observed(tmp_path, edit)
+    out = tmp_path / "out"
+    line = _one_error(
+        capsys, ["calibrate", "idlib-2019", "--observed", str(f), "--out", str(out)], out
+    )
+    assert "target_region" in line and "admin1:<governorate>" in line

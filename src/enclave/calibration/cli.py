@@ -169,6 +169,13 @@ def calibrate_command(
             for k in res.names
         },
         "scale_bias": bias,
+        # the final ABC-SMC population: ensemble members draw their calibrated inputs as
+        # whole particles (the joint posterior, its shape and correlations), by weight
+        "posterior": {
+            "names": list(res.names),
+            "particles": [[float(f"{x:.6g}") for x in row] for row in res.particles],
+            "weights": [float(f"{w:.6g}") for w in res.weights / res.weights.sum()],
+        },
         "fit": {
             "mean_abs_rel_error_cumulative": round(mare, 4),
             "cumulative": [

@@ -3,8 +3,12 @@
 A calibration file (YAML) names the parameter set (the inputs fitted, in order) and the
 geography it was fitted on; it applies only to a case that declares the same calibratable
 inputs on the same geography. Applying it replaces each fitted input's range by the 90 %
-interval, with the fitted value (weighted posterior median) as its central value, so an
-ensemble draws the calibrated uncertainty, not the prior's.
+interval, with the fitted value (weighted posterior median) as its central value (what the
+one-at-a-time and SALib sensitivity designs use). Where the file carries the final ABC-SMC
+population (``posterior``), ensemble members draw the fitted inputs as whole particles, by
+weight: the posterior's shape and correlations, not independent uniforms over the
+intervals (a skewed posterior drawn uniformly over its 90 % interval overweights its long
+tail).
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from enclave.calibration.fit import calibrated_names
 from enclave.errors import EnclaveInputError
-from enclave.scenario.model import INPUT_NAMES, Case, Range
+from enclave.scenario.model import INPUT_NAMES, Case, Posterior, Range
 
 FORMAT = 1
 REQUIRED = ("calibration", "case", "parameter_set", "geography", "parameters")
@@ -58,6 +63,16 @@ def read_calibration(path: str | Path) -> dict:
             raise EnclaveInputError(file, f"parameters.{name}", "value must lie in [p05, p95]")
     if sorted(data["parameter_set"]) != sorted(params):
         raise EnclaveInputError(file, "parameter_set", "does not list the parameters given")
+    post = data.get("posterior")
+    if post is not None:
+        try:
+            Posterior.model_validate(post)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            where = ".".join(str(x) for x in ("posterior", *err["loc"]))
+            raise EnclaveInputError(file, where, err["msg"]) from None
+        if sorted(post["names"]) != sorted(params):
+            raise EnclaveInputError(file, "posterior.names", "must be the parameters given")
     data["_file"] = str(file)
     return data
 
@@ -90,7 +105,13 @@ def apply_calibration(case: Case, data: dict) -> Case:
             source=f"calibration {Path(file).name} ({data['case']}): 90 % interval, median",
             calibrate=False,
         )
-    return case.model_copy(update={"inputs": case.inputs.model_copy(update=updates)})
+    post = data.get("posterior")
+    return case.model_copy(
+        update={
+            "inputs": case.inputs.model_copy(update=updates),
+            "posterior": Posterior.model_validate(post) if post is not None else None,
+        }
+    )
 
 
 def load_for_case(case: Case, path: str | Path | None) -> tuple[Case, dict | None]:

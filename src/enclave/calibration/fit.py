@@ -10,7 +10,9 @@ population gives the 90 % intervals (weighted 5th and 95th percentiles) directly
   people newly displaced since the observed window's start, on each observed date; and,
   on each share date, the share of them in the Turkish-held north (``north_aleppo``),
   government-held places (``government``), Turkey (``turkey``) or the enclave
-  (``nw_idlib``: the rest), by the control of each place that day.
+  (``nw_idlib``: the rest), by the control of each place that day; or, for a target given
+  per governorate (``admin1:<name>``), the share at that governorate's places not held by
+  the government.
 - Distance: mean |log(simulated / observed)| over the cumulative dates plus the mean
   absolute difference of the shares.
 - Randomness: pyabc draws from numpy's global generator, which is seeded with ``seed``;
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from enclave.calibration.observed import Observed
+from enclave.calibration.observed import ADMIN1_PREFIX, Observed
 from enclave.conflict.timeline import timeline
 from enclave.ensemble.inputs import border_policies, central_values
 from enclave.ensemble.runner import MemberSpec, RunConfig, run_member
@@ -88,8 +90,13 @@ REGION_OF_CONTROL = {
 }
 
 
-def region_people(case: Case, occupancy: np.ndarray, on_roads_to: np.ndarray | None = None) -> dict:
-    """People at places of each region by the control of the place that day: {region: [D]}."""
+def region_people(case: Case, occupancy: np.ndarray, admin1: tuple[str, ...] = ()) -> dict:
+    """People at places of each region by the control of the place that day: {region: [D]}.
+
+    ``admin1`` names (``admin1:<unit>`` target regions) add the people at the places of
+    that first-level unit not held by the government that day: OCHA gave the 2019
+    destinations per governorate ("northern and western Aleppo governorate" includes the
+    opposition-held western Aleppo countryside, not only the Turkish-held north)."""
     scenario = case.scenarios[0]
     geo = geography(case)
     tl = timeline(scenario, geo, border_policies(case, scenario, None))
@@ -98,6 +105,16 @@ def region_people(case: Case, occupancy: np.ndarray, on_roads_to: np.ndarray | N
     occ = np.nan_to_num(occupancy.astype(np.float64))
     for code, r in REGION_OF_CONTROL.items():
         out[r][:D] = (occ[:D] * (tl.control[:D] == code)).sum(axis=1)
+    units = np.array([p.admin1 or "" for p in case.places], dtype=object)
+    not_gov = tl.control[:D] != CONTROL_CODES["government"]
+    for region in admin1:
+        name = region[len(ADMIN1_PREFIX) :]
+        if not (units == name).any():
+            raise EnclaveInputError(
+                None, "target_region", f"{region}: no place of case {case.case} has admin1 {name!r}"
+            )
+        out[region] = np.zeros(occupancy.shape[0])
+        out[region][:D] = (occ[:D] * (not_gov & (units == name)[None, :])).sum(axis=1)
     return out
 
 
@@ -113,14 +130,19 @@ def summaries(case: Case, values: dict[str, float], scale: int, seed: int, tg: T
     cum = np.cumsum(np.nan_to_num(out.newly_displaced.astype(np.float64)))
     w0 = tg.window_day - 1
     since = cum - (cum[w0] if w0 >= 0 else 0.0)
-    reg = region_people(case, out.occupancy)
+    units = tuple(sorted({r for r in tg.share_regions if r.startswith(ADMIN1_PREFIX)}))
+    reg = region_people(case, out.occupancy, units)
     shares = []
     for d, r in zip(tg.share_days, tg.share_regions):
         tot = max(since[d], 1.0)
         parts = {
-            k: (v[d] - (v[w0] if w0 >= 0 else 0.0)) / tot for k, v in reg.items() if k != "nw_idlib"
+            k: (v[d] - (v[w0] if w0 >= 0 else 0.0)) / tot
+            for k, v in reg.items()
+            if k in REGION_OF_CONTROL.values() and k != "nw_idlib"
         }
         parts["nw_idlib"] = 1.0 - sum(parts.values())
+        for k in units:
+            parts[k] = (reg[k][d] - (reg[k][w0] if w0 >= 0 else 0.0)) / tot
         shares.append(parts[r])
     return {
         "cum": since[tg.cum_days],

@@ -22,6 +22,13 @@ SOURCE_COLUMNS = ("date", "quantity", "value", "unit", "region", "source", "note
 ADDED_COLUMNS = ("use", "window_start", "target", "target_region", "use_reason")
 USES = ("people_cumulative", "destination_share", "dropped")
 REGIONS = ("nw_idlib", "north_aleppo", "government", "turkey")
+#: Share targets given per governorate: "admin1:<name>" = the places of that first-level
+#: unit (``Place.admin1``) not held by the government that day.
+ADMIN1_PREFIX = "admin1:"
+
+
+def known_region(region: str) -> bool:
+    return region in REGIONS or (region.startswith(ADMIN1_PREFIX) and len(region) > 7)
 
 
 @dataclass(frozen=True)
@@ -90,9 +97,11 @@ def load_observed(path: str | Path | None = None) -> Observed:
             cum.append((d, t))
         else:
             region = (row["target_region"] or "").strip()
-            if region not in REGIONS:
+            if not known_region(region):
                 raise EnclaveInputError(
-                    file, f"{i}:target_region", f"{region!r} is not one of {', '.join(REGIONS)}"
+                    file,
+                    f"{i}:target_region",
+                    f"{region!r} is not one of {', '.join(REGIONS)} or admin1:<governorate>",
                 )
             if not 0 <= t <= 1:
                 raise EnclaveInputError(file, f"{i}:target", "a share must lie in [0, 1]")

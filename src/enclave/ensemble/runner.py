@@ -67,12 +67,25 @@ class MemberOutput:
 
 
 def draw_inputs(case: Case, members: int, seed_seq: np.random.SeedSequence) -> np.ndarray:
-    """Uniform draws in each input's [low, high]: array [members, n_inputs]."""
+    """Uniform draws in each input's [low, high]: array [members, n_inputs].
+
+    Where a calibration left a posterior (``case.posterior``), each member's calibrated
+    inputs are one particle of it instead, drawn by weight (one more uniform per member,
+    taken after the others, so the other inputs' draws stay as they were)."""
     rng = np.random.default_rng(seed_seq)
     u = rng.random((members, len(INPUT_NAMES)))
     lo = np.array([getattr(case.inputs, k).low for k in INPUT_NAMES])
     hi = np.array([getattr(case.inputs, k).high for k in INPUT_NAMES])
-    return lo + u * (hi - lo)
+    draws = lo + u * (hi - lo)
+    post = case.posterior
+    if post is not None:
+        w = np.asarray(post.weights, dtype=np.float64)
+        cdf = np.cumsum(w) / w.sum()
+        pick = np.minimum(np.searchsorted(cdf, rng.random(members), side="right"), len(w) - 1)
+        parts = np.asarray(post.particles, dtype=np.float64)[pick]
+        for j, k in enumerate(post.names):
+            draws[:, INPUT_NAMES.index(k)] = parts[:, j]
+    return draws
 
 
 def _engine_seeds(seq: np.random.SeedSequence, n: int) -> list[int]:

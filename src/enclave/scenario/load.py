@@ -139,6 +139,7 @@ def contract_places(folder: Path) -> tuple[list[dict], list[dict]]:
                 "lat": float(row["lat"]),
                 "lon": float(row["lon"]),
                 "country": row.get("country") or None,
+                "admin1": row.get("governorate") or None,
             }
             if kind == "town":
                 p["population"] = _num(row.get("population_2018"))

@@ -83,6 +83,13 @@ class Place(_Strict):
     capacity_source: str | None = None
     control: ControlName | None = Field(None, description="who holds it on day 0")
     country: str | None = Field(None, description="defaults to Turkey for kind turkey")
+    admin1: str | None = Field(
+        None,
+        description=(
+            "first-level administrative unit (a Syrian governorate): observed figures given"
+            " per governorate are compared with the places of that unit"
+        ),
+    )
     notes: str | None = None
 
     @model_validator(mode="before")
@@ -358,6 +365,30 @@ class Reference(_Strict):
     source: str = Field(min_length=1)
 
 
+class Posterior(_Strict):
+    """A calibration's final population: weighted joint draws of the calibrated inputs.
+
+    Set by applying a calibration file (not written in case files): ensemble members then
+    draw their calibrated inputs as whole particles, so the posterior's shape and the
+    correlations between the fitted inputs carry into the ensemble."""
+
+    names: list[str] = Field(min_length=1)
+    particles: list[list[float]] = Field(min_length=1)
+    weights: list[float] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shapes(self) -> Posterior:
+        if any(n not in INPUT_NAMES for n in self.names):
+            raise ValueError(f"names must be inputs ({', '.join(INPUT_NAMES)})")
+        if any(len(p) != len(self.names) for p in self.particles):
+            raise ValueError("every particle needs one value per name")
+        if len(self.weights) != len(self.particles) or min(self.weights) < 0:
+            raise ValueError("one non-negative weight per particle")
+        if not sum(self.weights) > 0:
+            raise ValueError("weights must not all be 0")
+        return self
+
+
 class Case(_Strict):
     """A whole case file."""
 
@@ -376,6 +407,9 @@ class Case(_Strict):
     )
     calibration: str | None = Field(
         None, description="calibration file loaded by default (embedded name or path)"
+    )
+    posterior: Posterior | None = Field(
+        None, description="set by an applied calibration: joint draws of the fitted inputs"
     )
     places: list[Place] = Field(min_length=2)
     roads: list[Road] = Field(min_length=1)
