@@ -51,6 +51,7 @@ import numpy as np
 __all__ = [
     "KtabResult",
     "POS_TOL",
+    "run_ktab_batch",
     "run_ktab_smp",
 ]
 
@@ -68,41 +69,50 @@ def _bs_util(sd: np.ndarray, r: np.ndarray) -> np.ndarray:
 
 
 def _bv_diff(ideal: np.ndarray, s: np.ndarray, pts: np.ndarray) -> np.ndarray:
-    """``SMPModel::bvDiff``: ``sd[i, m]`` from actor i's ideal to point ``pts[..., m, :]``.
+    """``SMPModel::bvDiff``: ``sd[b, i, m]`` from actor i's ideal to point ``pts[b, m]``.
 
-    ``ideal`` and ``s`` are ``(n, d)``; ``pts`` is ``(m, d)`` (same points for every actor)
-    or ``(n, m, d)``.
+    ``ideal`` and ``s`` are ``(B, n, d)``; ``pts`` is ``(B, m, d)``.
     """
-    p = pts if pts.ndim == 3 else pts[None, :, :]
-    ds = (ideal[:, None, :] - p) * s[:, None, :]
-    return np.sqrt((ds * ds).sum(axis=2) / (s * s).sum(axis=1)[:, None])
+    ds = (ideal[:, :, None, :] - pts[:, None, :, :]) * s[:, :, None, :]
+    return np.sqrt((ds * ds).sum(axis=3) / (s * s).sum(axis=2)[:, :, None])
 
 
-def _cond_pce_weights(u: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """``Model::scalarPCE`` (Prop, Linear, Conditional) over the columns of ``u[actor, opt]``."""
-    du = u[:, :, None] - u[:, None, :]
-    v = w[:, None, None] * du
-    cij = MIN_C + np.where(v > 0, v, 0.0).sum(axis=0)
-    cji = MIN_C + np.where(v < 0, -v, 0.0).sum(axis=0)
+def _pairwise(u: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``Model::coalitions`` + ``vProb`` (Prop, Linear): ``P[b, i, j]`` option i beats j.
+
+    ``u[b, actor, option]``, ``w[b, actor]``.
+    """
+    v = w[:, :, None, None] * (u[:, :, :, None] - u[:, :, None, :])
+    cij = MIN_C + np.where(v > 0, v, 0.0).sum(axis=1)
+    cji = MIN_C + np.where(v < 0, -v, 0.0).sum(axis=1)
     p = cij / (cij + cji)
-    np.fill_diagonal(p, 0.5)
-    pi = p.prod(axis=1)
-    return pi / pi.sum()
+    m = p.shape[-1]
+    p[:, np.arange(m), np.arange(m)] = 0.5
+    return p
+
+
+def _cond_pce(p: np.ndarray) -> np.ndarray:
+    """``Model::condPCE``: ``p_i = prod_j P[i, j]``, normalised (last axis = options)."""
+    pi = p.prod(axis=-1)
+    return pi / pi.sum(axis=-1, keepdims=True)
 
 
 def _big_r(prob: np.ndarray) -> np.ndarray:
-    """``Model::bigRfromProb`` (Mid); risk neutral where every probability is equal."""
-    hi, lo = prob.max(), prob.min()
-    if not hi > lo:
-        return np.zeros_like(prob)
-    return (3.0 * prob - (hi + 2.0 * lo)) / (2.0 * (hi - lo))
+    """``Model::bigRfromProb`` (Mid) per row; risk neutral where every probability is equal."""
+    hi = prob.max(axis=1, keepdims=True)
+    lo = prob.min(axis=1, keepdims=True)
+    span = hi - lo
+    ok = span > 0
+    r = (3.0 * prob - (hi + 2.0 * lo)) / (2.0 * np.where(ok, span, 1.0))
+    return np.where(ok, r, 0.0)
 
 
 def _unique_indices(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``KBase::ueIndices`` with ``SMPState::equivNdx`` (norm < posTol), and ``posProb``'s map.
 
-    Returns the indices of the unique positions (first appearance) and, for every actor,
-    the index into them that ``State::posProb`` reads (the last equivalent one).
+    ``x`` is one state ``(n, d)``. Returns the indices of the unique positions (first
+    appearance) and, for every actor, the index into them that ``State::posProb`` reads
+    (the last equivalent one).
     """
     n = x.shape[0]
     close = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2)) < POS_TOL
@@ -118,69 +128,71 @@ def _unique_indices(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class _Assessment:
-    vdiff: np.ndarray  # (n, n)
-    risk: np.ndarray  # (n,)
-    a_util: np.ndarray  # (h, i, j): h's estimate of i's utility of j's position
+    risk: np.ndarray  # (B, n)
+    a_util: np.ndarray  # (B, h, i, j): h's estimate of i's utility of j's position
 
 
 def _assess(x: np.ndarray, s: np.ndarray, c: np.ndarray) -> _Assessment:
-    """``SMPState::setAllAUtil`` with ideals = positions."""
+    """``SMPState::setAllAUtil`` with ideals = positions, for a batch ``(B, n, d)``."""
     vdiff = _bv_diff(x, s, x)
-    zero = np.zeros(x.shape[0])
-    rn = _bs_util(vdiff, zero[:, None])
-    risk = _big_r(_cond_pce_weights(rn, c))
-    est = ((2.0 * risk)[:, None] + risk[None, :]) / 3.0  # est[h, i] (Model::estNRA OneThird)
-    a_util = _bs_util(vdiff[None, :, :], est[:, :, None])
-    return _Assessment(vdiff, risk, a_util)
+    rn = _bs_util(vdiff, np.zeros(1))
+    risk = _big_r(_cond_pce(_pairwise(rn, c)))
+    est = ((2.0 * risk)[:, :, None] + risk[:, None, :]) / 3.0  # est[b, h, i] (OneThird)
+    a_util = _bs_util(vdiff[:, None, :, :], est[:, :, :, None])
+    return _Assessment(risk, a_util)
 
 
 def _turn_probs(x: np.ndarray, c: np.ndarray, a: _Assessment) -> np.ndarray:
-    """``SMPState::pDist(-1)`` mapped to actors by ``State::posProb``."""
-    uniq, last = _unique_indices(x)
-    n = x.shape[0]
-    own = a.a_util[np.arange(n), np.arange(n), :]  # aUtil[i](i, j)
-    return _cond_pce_weights(own[:, uniq], c)[last]
+    """``SMPState::pDist(-1)`` mapped to actors by ``State::posProb``; one state (B = 1)."""
+    uniq, last = _unique_indices(x[0])
+    n = x.shape[1]
+    ii = np.arange(n)
+    own = a.a_util[0, ii, ii, :]  # aUtil[i](i, j)
+    return _cond_pce(_pairwise(own[None][:, :, uniq], c))[0][last]
 
 
 def _challenges(s: np.ndarray, c: np.ndarray, a: _Assessment) -> tuple[np.ndarray, np.ndarray]:
-    """``probEduChlg(i, i, i, j)`` for every ordered pair: (P[i, j], gain[i, j])."""
-    n = c.shape[0]
-    ii = np.arange(n)
-    au = a.a_util  # au[h, a, b]
-    # i's own estimates, indexed [i, j]
-    u_ii = au[ii, ii, ii][:, None] * np.ones((1, n))
-    u_ij = au[ii, ii, :]
-    u_ji = au[ii, :, ii]  # au[i, j, i] as [i, j]
-    u_jj = au[:, ii, ii]  # au[i, j, j] as [i, j]
-    ssum = s.sum(axis=1)
-    wsc = ssum * c
-    con_i = wsc[:, None] * (u_ii - u_ij)
-    con_j = wsc[None, :] * (u_ji - u_jj)
+    """``probEduChlg(i, i, i, j)`` for every ordered pair: ``(P[b, i, j], gain[b, i, j])``."""
+    nb, n = c.shape
+    au = a.a_util  # au[b, h, a, o]
+    b3 = np.arange(nb)[:, None, None]
+    i3 = np.arange(n)[None, :, None]
+    j3 = np.arange(n)[None, None, :]
+    u_ii = au[b3, i3, i3, i3]
+    u_ij = au[b3, i3, i3, j3]
+    u_ji = au[b3, i3, j3, i3]
+    u_jj = au[b3, i3, j3, j3]
+    ssum = s.sum(axis=2)
+    wsc = ssum * c  # capability x total salience
+    con_i = wsc[:, :, None] * (u_ii - u_ij)
+    con_j = wsc[:, None, :] * (u_ji - u_jj)
     chij = MIN_CLTN + np.where(con_i > 0, con_i, 0.0) + np.where(con_j > 0, con_j, 0.0)
     chji = MIN_CLTN + np.where(con_i < 0, -con_i, 0.0) + np.where(con_j < 0, -con_j, 0.0)
-    # third parties n: uni = au[i, n, i], unj = au[i, n, j], unn = au[i, n, n]  -> [i, j, n]
-    u_ni = np.broadcast_to(au[ii, :, ii][:, None, :], (n, n, n))
-    u_nj = np.transpose(au, (0, 2, 1))  # [i, j, n] = au[i, n, j]
-    u_nn = np.broadcast_to(au[:, ii, ii][:, None, :], (n, n, n))
-    wn = wsc[None, None, :]
-    con_n = wn * (u_ni - u_nj)
-    cni = chij[:, :, None] + np.where(con_n > 0, con_n, 0.0)
-    cnj = chji[:, :, None] + np.where(con_n < 0, -con_n, 0.0)
+    # third parties n, as [b, i, j, n]
+    b4, i4, j4 = b3[..., None], i3[..., None], j3[..., None]
+    n4 = np.arange(n)[None, None, None, :]
+    u_ni = au[b4, i4, n4, i4]
+    u_nj = au[b4, i4, n4, j4]
+    u_nn = au[b4, i4, n4, n4]
+    wn = wsc[:, None, None, :]
+    con_n = wn * (u_ni - u_nj)  # Actor::vProbLittle
+    cni = chij[..., None] + np.where(con_n > 0, con_n, 0.0)
+    cnj = chji[..., None] + np.where(con_n < 0, -con_n, 0.0)
     pin = cni / (cni + cnj)
     pjn = 1.0 - pin
+    # Actor::thirdPartyVoteSU, SemiCommit
     u_ik_j = pin * (u_ni + u_ni + u_nn) + pjn * (u_nj + u_nj + u_nj)
     u_i_jk = pin * (u_ni + u_ni + u_ni) + pjn * (u_nj + u_nj + u_nn)
     vk = wn * (u_ik_j - u_i_jk)
-    third = (ii[None, None, :] != ii[:, None, None]) & (ii[None, None, :] != ii[None, :, None])
-    vk = np.where(third, vk, 0.0)
-    chij = chij + np.where(vk > 0, vk, 0.0).sum(axis=2)
-    chji = chji + np.where(vk < 0, -vk, 0.0).sum(axis=2)
+    vk = np.where((n4 != i4) & (n4 != j4), vk, 0.0)
+    chij = chij + np.where(vk > 0, vk, 0.0).sum(axis=3)
+    chji = chji + np.where(vk < 0, -vk, 0.0).sum(axis=3)
     phij = chij / (chij + chji)
     phji = chji / (chij + chji)
     uhkij = u_ii + u_ii
     uhkji = u_ij + u_ij
     eu_sq = u_ii + u_ij
-    sj = ssum[None, :]
+    sj = ssum[:, None, :]
     eu_chlg = (1.0 - sj) * uhkij + sj * (phij * uhkij + phji * uhkji)
     return phij, eu_chlg - eu_sq
 
@@ -193,10 +205,10 @@ def _round4(v: np.ndarray) -> np.ndarray:
 def _interp_s2p2(
     ti: np.ndarray, si: np.ndarray, pi: np.ndarray, tj: np.ndarray, sj: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``SMPActor::interpBrgnSnPm(2, 2, ...)`` per bargain row and dimension."""
+    """``SMPActor::interpBrgnSnPm(2, 2, ...)`` per bargain and dimension (``pi`` per bargain)."""
     pj = 1.0 - pi
-    wi = (si * si) * (pi * pi)[:, None]
-    wj = (sj * sj) * (pj * pj)[:, None]
+    wi = (si * si) * (pi * pi)[..., None]
+    wj = (sj * sj) * (pj * pj)[..., None]
     den = wi + MIN_W + wj
     bi = _round4(((wi + MIN_W) * ti + wj * tj) / den)
     bj = _round4((wi * ti + (MIN_W + wj) * tj) / den)
@@ -205,62 +217,53 @@ def _interp_s2p2(
 
 @dataclass(frozen=True)
 class _Step:
-    new: np.ndarray
-    target: np.ndarray  # (n,) j targeted by i, -1 if none
-    chosen: np.ndarray  # (n,) initiator of the chosen bargain, -1 for the status quo
+    new: np.ndarray  # (B, n, d)
+    target: np.ndarray  # (B, n) j targeted by i, -1 if none
+    chosen: np.ndarray  # (B, n) initiator of the adopted bargain, -1 for the status quo
 
 
 def _step(x: np.ndarray, s: np.ndarray, c: np.ndarray, a: _Assessment) -> _Step:
-    """``SMPState::doBCN``: targeting, proposals and resolution for one turn."""
-    n = x.shape[0]
+    """``SMPState::doBCN``: targeting, proposals and resolution for one turn of a batch.
+
+    Bargain slot m holds the bargain initiated by actor m (InitOnlyInterp: at most one per
+    initiator); option 0 is the status quo. KTAB lists each actor's options in thread order,
+    which matters only for exact ties; here they are in initiator order after the status quo.
+    """
+    nb, n = c.shape
     ii = np.arange(n)
+    bb = np.arange(nb)[:, None]
     p, gain = _challenges(s, c, a)
-    gain = np.where(ii[:, None] == ii[None, :], -np.inf, gain)
+    gain[:, ii, ii] = -np.inf
     ok = gain > MIN_SIG_EDU
-    g = np.where(ok, gain, -np.inf)
-    target = np.argmax(g, axis=1)  # first maximum in j order, as bestChallenge's strict >
-    has = ok.any(axis=1)
-    target = np.where(has, target, -1)
-    init = ii[has]
-    if init.size == 0:
-        return _Step(x.copy(), target, np.full(n, -1))
-    rcvr = target[has]
-    piij = p[init, rcvr]
-    bi, bj = _interp_s2p2(x[init], s[init], piij, x[rcvr], s[rcvr])
-    nb = init.size
-    # utility to each actor a of the state after bargain m (mean over positions)
-    own_r = a.risk
-    own = a.a_util[ii, ii, :]  # aUtil[a](a, n)
-    u_init = _bs_util(_bv_diff(x, s, bi), own_r[:, None])  # (a, m)
-    u_rcvr = _bs_util(_bv_diff(x, s, bj), own_r[:, None])
-    rest = own.sum(axis=1)[:, None] - own[:, init] - own[:, rcvr]
-    u_brg = (u_init + u_rcvr + rest) / n
-    u_sq = own.sum(axis=1)[:, None] / n
-    u_opt = np.concatenate([u_sq, u_brg], axis=1)  # option 0 = status quo, 1.. = bargains
-    # pairwise victory probabilities of all options; each actor's election is a sub-matrix
-    du = u_opt[:, :, None] - u_opt[:, None, :]
-    v = c[:, None, None] * du
-    cij = MIN_C + np.where(v > 0, v, 0.0).sum(axis=0)
-    cji = MIN_C + np.where(v < 0, -v, 0.0).sum(axis=0)
-    pv = cij / (cij + cji)
-    np.fill_diagonal(pv, 0.5)
-    member = np.zeros((n, nb + 1), bool)
-    member[:, 0] = True
-    member[init, 1 + np.arange(nb)] = True
-    member[rcvr, 1 + np.arange(nb)] = True
-    new = x.copy()
-    chosen = np.full(n, -1)
-    for k in ii:
-        opts = np.flatnonzero(member[k])
-        if opts.size == 1:
-            continue
-        sub = pv[np.ix_(opts, opts)].prod(axis=1)
-        m = int(opts[int(np.argmax(sub / sub.sum()))]) - 1
-        if m < 0:
-            continue
-        chosen[k] = init[m]
-        new[k] = bi[m] if init[m] == k else bj[m]
-    return _Step(new, target, chosen)
+    target = np.argmax(np.where(ok, gain, -np.inf), axis=2)  # first maximum (strict >)
+    active = ok.any(axis=2)  # (B, m)
+    target = np.where(active, target, -1)
+    tj = np.where(active, target, 0)
+    piij = p[bb, ii[None, :], tj]
+    bi, bj = _interp_s2p2(x, s, piij, x[bb, tj], s[bb, tj])  # (B, m, d)
+    # utility to actor a of the state after bargain m: mean over the n positions, with a's
+    # own risk attitude for the two that move (SMPActor::posUtil) and aUtil[a](a, .) else
+    own = a.a_util[:, ii, ii, :]  # (B, a, n) = aUtil[a](a, n)
+    r = a.risk[:, :, None]
+    u_init = _bs_util(_bv_diff(x, s, bi), r)  # (B, a, m)
+    u_rcvr = _bs_util(_bv_diff(x, s, bj), r)
+    tot = own.sum(axis=2)[:, :, None]
+    rest = tot - own - np.take_along_axis(own, np.broadcast_to(tj[:, None, :], own.shape), 2)
+    u_opt = np.concatenate([tot, u_init + u_rcvr + rest], axis=2) / n  # (B, a, 1 + m)
+    pv = _pairwise(u_opt, c)  # (B, 1 + m, 1 + m)
+    member = np.zeros((nb, n, n + 1), bool)  # member[b, k, option]
+    member[:, :, 0] = True
+    party = (ii[None, :, None] == ii[None, None, :]) | (ii[None, :, None] == target[:, None, :])
+    member[:, :, 1:] = party & active[:, None, :]
+    sub = np.where(member[:, :, None, :], pv[:, None, :, :], 1.0).prod(axis=3)  # (B, k, opt)
+    sub = np.where(member, sub, 0.0)
+    prob = sub / sub.sum(axis=2, keepdims=True)
+    pick = np.argmax(prob, axis=2) - 1  # first maximum (ndxMaxAbs); -1 = status quo
+    mk = np.where(pick < 0, 0, pick)
+    as_init = mk == ii[None, :]
+    chosen_pos = np.where(as_init[..., None], bi[bb, mk], bj[bb, mk])
+    new = np.where((pick < 0)[..., None], x, chosen_pos)
+    return _Step(new, target, np.where(pick < 0, -1, mk))
 
 
 @dataclass(frozen=True)
@@ -308,31 +311,31 @@ def run_ktab_smp(
     x0 = np.asarray(position, float)
     x0 = x0[:, None] if x0.ndim == 1 else x0
     s = np.asarray(salience, float)
-    s = np.array(np.broadcast_to(s[:, None] if s.ndim == 1 else s, x0.shape), float)
-    c = np.asarray(capability, float)
-    x = x0 / scale
-    hist, probs, risks, targets, movers, ratios = [x], [], [], [], [], []
+    s = np.array(np.broadcast_to(s[:, None] if s.ndim == 1 else s, x0.shape), float)[None]
+    c = np.asarray(capability, float)[None]
+    x = x0[None] / scale
+    hist, probs, risks, targets, movers, ratios = [x[0]], [], [], [], [], []
     a = _assess(x, s, c)
     d01 = None
     for it in range(1, max_turns + 1):
         probs.append(_turn_probs(x, c, a))
-        risks.append(a.risk)
+        risks.append(a.risk[0])
         st = _step(x, s, c, a)
-        targets.append(st.target)
-        movers.append(st.chosen)
-        dist = float(np.sqrt(((st.new - x) ** 2).sum(axis=1)).sum())
+        targets.append(st.target[0])
+        movers.append(st.chosen[0])
+        dist = float(np.sqrt(((st.new[0] - x[0]) ** 2).sum(axis=1)).sum())  # stateDist
         if d01 is None:
             d01 = dist + 1e-4
         x = st.new
-        hist.append(x)
+        hist.append(x[0])
         a = _assess(x, s, c)
         ratios.append(dist / d01)
         if it >= min_turns and dist / d01 < min_delta_ratio:
             break
     probs.append(_turn_probs(x, c, a))
-    risks.append(a.risk)
-    pos = np.stack(hist) * scale
-    pos[:, :, :] = np.where(np.stack(hist) == x0[None] / scale, x0[None], pos)
+    risks.append(a.risk[0])
+    h = np.stack(hist)
+    pos = np.where(h == x0[None] / scale, x0[None], h * scale)  # unmoved: bit-identical
     return KtabResult(
         positions=pos,
         probs=np.stack(probs),
@@ -341,3 +344,54 @@ def run_ktab_smp(
         mover=np.stack(movers),
         stop_ratio=np.asarray(ratios),
     )
+
+
+def run_ktab_batch(
+    position: np.ndarray,
+    capability: np.ndarray,
+    salience: np.ndarray,
+    *,
+    min_turns: int = 2,
+    max_turns: int = 100,
+    min_delta_ratio: float = 0.02,
+    scale: float = SCALE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Many independent KTAB SMP runs at once (the Monte Carlo draws), without probabilities.
+
+    Args:
+        position: ``(B, n, d)`` (or ``(B, n)`` for one dimension) on a 0-``scale`` scale.
+        capability: ``(B, n)``; salience: ``(B, n, d)`` or ``(B, n)``.
+
+    Returns:
+        ``positions`` ``(T + 1, B, n, d)`` on the input scale, each run held at its last state
+        after it stopped, and ``turns`` ``(B,)``, the number of steps each run took. Every run
+        is the one :func:`run_ktab_smp` gives for its inputs.
+    """
+    x0 = np.asarray(position, float)
+    x0 = x0[..., None] if x0.ndim == 2 else x0
+    s = np.asarray(salience, float)
+    s = np.array(np.broadcast_to(s[..., None] if s.ndim == 2 else s, x0.shape), float)
+    c = np.array(np.broadcast_to(np.asarray(capability, float), x0.shape[:2]), float)
+    x = x0 / scale
+    nb = x.shape[0]
+    hist = [x]
+    going = np.ones(nb, bool)
+    turns = np.zeros(nb, int)
+    d01 = np.zeros(nb)
+    for it in range(1, max_turns + 1):
+        idx = np.flatnonzero(going)
+        if idx.size == 0:
+            break
+        xs, ss, cs = x[idx], s[idx], c[idx]
+        new = _step(xs, ss, cs, _assess(xs, ss, cs)).new
+        dist = np.sqrt(((new - xs) ** 2).sum(axis=2)).sum(axis=1)
+        if it == 1:
+            d01 = dist + 1e-4
+        x = x.copy()
+        x[idx] = new
+        hist.append(x)
+        turns[idx] = it
+        stop = (it >= min_turns) & (dist / d01[idx] < min_delta_ratio)
+        going[idx[stop]] = False
+    h = np.stack(hist)
+    return np.where(h == x0[None] / scale, x0[None], h * scale), turns
