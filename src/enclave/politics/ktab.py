@@ -71,10 +71,13 @@ def _bs_util(sd: np.ndarray, r: np.ndarray) -> np.ndarray:
 def _bv_diff(ideal: np.ndarray, s: np.ndarray, pts: np.ndarray) -> np.ndarray:
     """``SMPModel::bvDiff``: ``sd[b, i, m]`` from actor i's ideal to point ``pts[b, m]``.
 
-    ``ideal`` and ``s`` are ``(B, n, d)``; ``pts`` is ``(B, m, d)``.
+    ``ideal`` and ``s`` are ``(B, n, d)``; ``pts`` is ``(B, m, d)``. An actor with no
+    salience at all (KTAB stops with an error; a Monte Carlo draw clipped at 0 can do it) is
+    indifferent: distance 0 to every point.
     """
     ds = (ideal[:, :, None, :] - pts[:, None, :, :]) * s[:, :, None, :]
-    return np.sqrt((ds * ds).sum(axis=3) / (s * s).sum(axis=2)[:, :, None])
+    den = (s * s).sum(axis=2)[:, :, None]
+    return np.sqrt((ds * ds).sum(axis=3) / np.where(den > 0, den, 1.0))
 
 
 def _pairwise(u: np.ndarray, w: np.ndarray) -> np.ndarray:
