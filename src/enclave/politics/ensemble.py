@@ -46,7 +46,7 @@ MODEL_LABELS = {
     "eum": "eum (EC-1994 reproduced under --preset scholz2011)",
     "median": "median (weighted median baseline)",
     "mean": "mean (weighted mean baseline)",
-    "smp": "smp (KTAB's SMP, reproduces KTAB's reference histories)",
+    "smp": "smp (KTAB SMP, reproduces the KTAB reference histories)",
 }
 # Fixed beforehand (equal over the validated models); never fitted to outcomes.
 ENSEMBLE_WEIGHTS = {"eum": 1 / 4, "median": 1 / 4, "mean": 1 / 4, "smp": 1 / 4}

@@ -65,7 +65,7 @@ MIN_W = 1e-6  # SMPActor::interpBrgnSnPm
 
 def _bs_util(sd: np.ndarray, r: np.ndarray) -> np.ndarray:
     """``SMPModel::bsUtil``: ``(1 - sd)(1 + sd R)``, ``(1 - sd)(1 + R)`` beyond sd = 1."""
-    return np.where(sd <= 1.0, (1.0 - sd) * (1.0 + sd * r), (1.0 - sd) * (1.0 + r))
+    return (1.0 - sd) * (1.0 + np.minimum(sd, 1.0) * r)
 
 
 def _bv_diff(ideal: np.ndarray, s: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -83,11 +83,12 @@ def _bv_diff(ideal: np.ndarray, s: np.ndarray, pts: np.ndarray) -> np.ndarray:
 def _pairwise(u: np.ndarray, w: np.ndarray) -> np.ndarray:
     """``Model::coalitions`` + ``vProb`` (Prop, Linear): ``P[b, i, j]`` option i beats j.
 
-    ``u[b, actor, option]``, ``w[b, actor]``.
+    ``u[b, actor, option]``, ``w[b, actor]``. Votes are antisymmetric, so the coalition
+    against i over j is the coalition for j over i (the same sums, bit for bit).
     """
     v = w[:, :, None, None] * (u[:, :, :, None] - u[:, :, None, :])
-    cij = MIN_C + np.where(v > 0, v, 0.0).sum(axis=1)
-    cji = MIN_C + np.where(v < 0, -v, 0.0).sum(axis=1)
+    cij = MIN_C + np.maximum(v, 0.0).sum(axis=1)
+    cji = np.swapaxes(cij, 1, 2)
     p = cij / (cij + cji)
     m = p.shape[-1]
     p[:, np.arange(m), np.arange(m)] = 0.5
@@ -156,40 +157,35 @@ def _turn_probs(x: np.ndarray, c: np.ndarray, a: _Assessment) -> np.ndarray:
 
 def _challenges(s: np.ndarray, c: np.ndarray, a: _Assessment) -> tuple[np.ndarray, np.ndarray]:
     """``probEduChlg(i, i, i, j)`` for every ordered pair: ``(P[b, i, j], gain[b, i, j])``."""
-    nb, n = c.shape
-    au = a.a_util  # au[b, h, a, o]
-    b3 = np.arange(nb)[:, None, None]
-    i3 = np.arange(n)[None, :, None]
-    j3 = np.arange(n)[None, None, :]
-    u_ii = au[b3, i3, i3, i3]
-    u_ij = au[b3, i3, i3, j3]
-    u_ji = au[b3, i3, j3, i3]
-    u_jj = au[b3, i3, j3, j3]
+    n = c.shape[1]
+    au = a.a_util  # au[b, h, a, o]; every term below is i's own estimate (h = i)
+    own = np.diagonal(au, axis1=1, axis2=2)  # [b, o, i] = au[b, i, i, o]
+    u_ij = np.swapaxes(own, 1, 2)  # [b, i, j] = au[b, i, i, j]
+    u_ii = np.diagonal(u_ij, axis1=1, axis2=2)[:, :, None]  # au[b, i, i, i]
+    u_ni = np.swapaxes(np.diagonal(au, axis1=1, axis2=3), 1, 2)  # [b, i, n] = au[b, i, n, i]
+    u_nn = np.diagonal(au, axis1=2, axis2=3)  # [b, i, n] = au[b, i, n, n]
+    u_ji = u_ni  # [b, i, j] = au[b, i, j, i]
+    u_jj = u_nn  # [b, i, j] = au[b, i, j, j]
     ssum = s.sum(axis=2)
     wsc = ssum * c  # capability x total salience
     con_i = wsc[:, :, None] * (u_ii - u_ij)
     con_j = wsc[:, None, :] * (u_ji - u_jj)
-    chij = MIN_CLTN + np.where(con_i > 0, con_i, 0.0) + np.where(con_j > 0, con_j, 0.0)
-    chji = MIN_CLTN + np.where(con_i < 0, -con_i, 0.0) + np.where(con_j < 0, -con_j, 0.0)
-    # third parties n, as [b, i, j, n]
-    b4, i4, j4 = b3[..., None], i3[..., None], j3[..., None]
-    n4 = np.arange(n)[None, None, None, :]
-    u_ni = au[b4, i4, n4, i4]
-    u_nj = au[b4, i4, n4, j4]
-    u_nn = au[b4, i4, n4, n4]
+    chij = MIN_CLTN + np.maximum(con_i, 0.0) + np.maximum(con_j, 0.0)
+    chji = MIN_CLTN + np.maximum(-con_i, 0.0) + np.maximum(-con_j, 0.0)
+    # third parties n, as [b, i, j, n]: Actor::vProbLittle, then thirdPartyVoteSU (SemiCommit)
+    u_nj = np.swapaxes(au, 2, 3)  # [b, i, j, n] = au[b, i, n, j]
     wn = wsc[:, None, None, :]
-    con_n = wn * (u_ni - u_nj)  # Actor::vProbLittle
-    cni = chij[..., None] + np.where(con_n > 0, con_n, 0.0)
-    cnj = chji[..., None] + np.where(con_n < 0, -con_n, 0.0)
+    uni = u_ni[:, :, None, :]
+    con_n = wn * (uni - u_nj)
+    cni = chij[..., None] + np.maximum(con_n, 0.0)
+    cnj = chji[..., None] + np.maximum(-con_n, 0.0)
     pin = cni / (cni + cnj)
-    pjn = 1.0 - pin
-    # Actor::thirdPartyVoteSU, SemiCommit
-    u_ik_j = pin * (u_ni + u_ni + u_nn) + pjn * (u_nj + u_nj + u_nj)
-    u_i_jk = pin * (u_ni + u_ni + u_ni) + pjn * (u_nj + u_nj + u_nn)
-    vk = wn * (u_ik_j - u_i_jk)
-    vk = np.where((n4 != i4) & (n4 != j4), vk, 0.0)
-    chij = chij + np.where(vk > 0, vk, 0.0).sum(axis=3)
-    chji = chji + np.where(vk < 0, -vk, 0.0).sum(axis=3)
+    unn = u_nn[:, :, None, :]
+    # (pin (2 uni + unn) + pjn 3 unj) - (pin 3 uni + pjn (2 unj + unn))
+    vk = wn * (pin * (unn - uni) + (1.0 - pin) * (u_nj - unn))
+    vk *= _third_party_mask(n)
+    chij = chij + np.maximum(vk, 0.0).sum(axis=3)
+    chji = chji + np.maximum(-vk, 0.0).sum(axis=3)
     phij = chij / (chij + chji)
     phji = chji / (chij + chji)
     uhkij = u_ii + u_ii
@@ -198,6 +194,18 @@ def _challenges(s: np.ndarray, c: np.ndarray, a: _Assessment) -> tuple[np.ndarra
     sj = ssum[:, None, :]
     eu_chlg = (1.0 - sj) * uhkij + sj * (phij * uhkij + phji * uhkji)
     return phij, eu_chlg - eu_sq
+
+
+_MASKS: dict[int, np.ndarray] = {}
+
+
+def _third_party_mask(n: int) -> np.ndarray:
+    """``[i, j, n]``: 1 where n is neither principal."""
+    if n not in _MASKS:
+        k = np.arange(n)
+        third = (k[None, None, :] != k[:, None, None]) & (k[None, None, :] != k[None, :, None])
+        _MASKS[n] = third.astype(float)
+    return _MASKS[n]
 
 
 def _round4(v: np.ndarray) -> np.ndarray:
