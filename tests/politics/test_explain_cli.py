@@ -81,6 +81,27 @@ def test_position_outside_the_scale_is_one_line(cli_main, capsys):
     assert "0-100" in line
 
 
+def test_ktab_table_checks_its_0_100_scale(cli_main, capsys, bargaining, tmp_path):
+    """A KTAB table has no bands, but its format fixes the scale at 0-100 (as KTAB's reader)."""
+    one_d = str(bargaining / "ktab_SOE-Policy.csv")
+    _one_line_exit_2(
+        cli_main, capsys, ["bargain", one_d, "--model", "smp", "--set", "XJ.position=140"], "0-100"
+    )
+    two_d = str(bargaining / "ktab_SOE-Pol-Comp.csv")
+    _one_line_exit_2(
+        cli_main,
+        capsys,
+        ["bargain", two_d, "--model", "smp", "--set", "XJ.position=40"],
+        "2 dimensions",
+    )
+    bad = tmp_path / "bad.csv"
+    lines = (bargaining / "ktab_SOE-Policy.csv").read_text().splitlines()
+    row = lines[2].split(",")  # XJ, Xi Jinping, power, position, salience
+    row[3] = "130"
+    bad.write_text("\n".join([*lines[:2], ",".join(row), *lines[3:]]) + "\n")
+    _one_line_exit_2(cli_main, capsys, ["bargain", str(bad), "--model", "smp"], "outside 0-100")
+
+
 def test_unknown_model_is_one_clear_line(cli_main, capsys):
     line = _one_line_exit_2(cli_main, capsys, ["bargain", "--model", "foo", *FAST], "foo")
     assert "('" not in line  # not a Python tuple

@@ -146,7 +146,7 @@ def run_bargain(
     bands = bands or load_bands()
     if with_odds:
         _check_dates(actors, bands)
-    bounds = (bands.lo, bands.hi) if with_odds else None
+    bounds = (bands.lo, bands.hi) if with_odds else actors.scale
     levers: list[Lever] = [parse_set(s, actors) for s in sets or []]
     for name in named or []:
         levers += named_lever(name, actors)
