@@ -70,3 +70,23 @@ def test_identical_positions_and_zero_salience_do_not_fail():
     res = run_ktab_smp(np.full(4, 40.0), np.ones(4), np.array([0.5, 0.0, 0.3, 1.0]))
     assert np.all(res.positions == 40.0)
     assert np.all(np.isfinite(res.probs))
+
+
+def test_smp_moves_name_the_bargain_partner(bargaining):
+    """Who moved whom (SMP): every mover adopted a bargain with a real counterpart."""
+    from enclave.politics.explain import moves
+    from enclave.politics.forecast import forecast
+
+    a, ref, _ = load_reference(bargaining, "dummyData_3Dim")
+    traj = forecast(a, "smp")
+    mv = moves(traj)
+    assert mv and {m["round"] for m in mv} <= set(range(1, len(ref)))
+    for m in mv:
+        assert m["counterpart"] != m["actor"]
+        assert m["offer"] in ("bargain", "own bargain, accepted")
+    # every actor whose position changed in KTAB's printed history is listed for that round
+    listed = {(m["round"], m["actor"]) for m in mv}
+    for t in range(1, len(ref)):
+        for i, aid in enumerate(a.ids):
+            if not np.array_equal(ref[t - 1, i], ref[t, i]):
+                assert (t, aid) in listed

@@ -118,6 +118,7 @@ def forecast(
         res = run_smp(x, c, s)
         pos, med, mean = res.positions, res.median, res.mean
         extra["probs"], extra["risk"] = res.probs, res.risk
+        extra["partner"], extra["initiated"] = res.partner, res.initiated
     which = point or default_point(model)
     value = {
         "mean": mean[0],

@@ -155,6 +155,9 @@ class SMPResult:
         risk: ``(T + 1, n)`` risk attitudes R_i assessed at each turn.
         median: ``(T + 1, d)`` capability x salience weighted median per dimension.
         mean: ``(T + 1, d)`` capability x salience weighted mean per dimension.
+        partner: ``(T, n)`` (KTAB loop only) the other party of the bargain each actor
+            adopted in each step, -1 for its status quo; None for smp-lite.
+        initiated: ``(T, n)`` (KTAB loop only) whether the actor proposed that bargain.
     """
 
     positions: np.ndarray
@@ -162,6 +165,8 @@ class SMPResult:
     risk: np.ndarray
     median: np.ndarray
     mean: np.ndarray
+    partner: np.ndarray | None = None
+    initiated: np.ndarray | None = None
 
 
 def _turn(x: np.ndarray, s: np.ndarray, c: np.ndarray, rule: str) -> tuple[np.ndarray, ...]:
@@ -234,7 +239,11 @@ def run_smp(
     c = np.asarray(capability, float)
     res = run_ktab_smp(x, c, s, max_turns=max_turns, scale=scale)
     med, mean = _medians(res.positions, c, s)
-    return SMPResult(res.positions, res.probs, res.risk, med, mean)
+    k = np.arange(x.shape[0])[None, :]
+    initiated = res.mover == k
+    tgt = np.take_along_axis(res.target, np.clip(res.mover, 0, None), axis=1)
+    partner = np.where(res.mover < 0, -1, np.where(initiated, tgt, res.mover))
+    return SMPResult(res.positions, res.probs, res.risk, med, mean, partner, initiated)
 
 
 def run_smp_lite(
