@@ -39,13 +39,17 @@ def main() -> None:
             print(f"  {t:4d}  {p:9.4f}  {q:10.6f}")
         print(f"  all   {d.position.max():9.4f}  {d.prob.max():10.6f}")
     a = idlib_actors()
-    x, c, s = draw_inputs(a, draw_normals(a, args.runs, np.random.default_rng(0)))
-    t0 = time.perf_counter()
-    point_forecasts("smp", x, c, s)
-    dt = time.perf_counter() - t0
+    best_wall = best_cpu = float("inf")
+    for rep in range(3):  # a fresh seed each time: the SMP's medians are cached by input
+        x, c, s = draw_inputs(a, draw_normals(a, args.runs, np.random.default_rng(rep)))
+        t0, c0 = time.perf_counter(), time.process_time()
+        point_forecasts("smp", x, c, s)
+        best_wall = min(best_wall, time.perf_counter() - t0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    per = 1000 / args.runs
     print(
-        f"SMP, Idlib table, {args.runs} Monte Carlo runs: {dt:.2f} s "
-        f"({1000 * dt / args.runs:.2f} s per 1,000)"
+        f"SMP, Idlib table, {args.runs} Monte Carlo runs (best of 3): {best_wall:.2f} s wall, "
+        f"{best_cpu:.2f} s CPU ({per * best_wall:.2f} s wall per 1,000)"
     )
 
 

@@ -511,7 +511,7 @@ def bargain_command(
         int | None,
         typer.Option(
             help="Cap on the smp runs in --compare and --score (default: all --runs; about "
-            "2 s per 1,000)."
+            "1-2 s per 1,000)."
         ),
     ] = DEFAULT_SMP_RUNS,
     score: Annotated[

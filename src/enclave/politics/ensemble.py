@@ -12,9 +12,9 @@ with weight 0 (none is, now: the former smp-lite is no model name any more, only
 
 Every model runs on the same random numbers (common random numbers), so differences in the
 table are the models', not Monte Carlo noise. The SMP runs all draws at once
-(:func:`enclave.politics.ktab.run_ktab_batch`): about 2 s per 1,000 runs on this 2-core
-machine under load; ``smp_runs`` can cap its draws (the first ``smp_runs`` of the same
-normals; default: all ``runs``).
+(:func:`enclave.politics.ktab.run_ktab_batch`): about 1.2 s of CPU per 1,000 runs on this
+2-core machine (``python benchmarks/politics_ktab.py``); ``smp_runs`` can cap its draws
+(the first ``smp_runs`` of the same normals; default: all ``runs``).
 """
 
 from __future__ import annotations
