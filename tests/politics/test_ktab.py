@@ -90,3 +90,25 @@ def test_smp_moves_name_the_bargain_partner(bargaining):
         for i, aid in enumerate(a.ids):
             if not np.array_equal(ref[t - 1, i], ref[t, i]):
                 assert (t, aid) in listed
+
+
+def test_turn1_targets_and_bargains_as_logged(bargaining):
+    """KTAB's first step, before resolution: who targets whom and the S2P2 bargain, as
+    KTAB's log prints it (tests/politics/data/ktab_turn1_bargains.csv, %.3f)."""
+    import csv
+    from pathlib import Path
+
+    from enclave.politics.ktab import proposals
+
+    with open(Path(__file__).parent / "data" / "ktab_turn1_bargains.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for case in CASES:
+        a, _, _ = load_reference(bargaining, case)
+        target, bi, bj = proposals(a.position, a.capability, a.s)
+        logged = [r for r in rows if r["case"] == case]
+        pairs = {(r["initiator"], r["target"]) for r in logged}
+        assert pairs == {(a.ids[i], a.ids[j]) for i, j in enumerate(target) if j >= 0}
+        for r in logged:
+            i, d = a.ids.index(r["initiator"]), a.dimensions.index(r["dimension"])
+            assert abs(bi[i, d] - float(r["initiator_adopts"])) < 6e-4
+            assert abs(bj[i, d] - float(r["target_adopts"])) < 6e-4

@@ -51,6 +51,7 @@ import numpy as np
 __all__ = [
     "KtabResult",
     "POS_TOL",
+    "proposals",
     "run_ktab_batch",
     "run_ktab_smp",
 ]
@@ -355,6 +356,34 @@ def run_ktab_smp(
         mover=np.stack(movers),
         stop_ratio=np.asarray(ratios),
     )
+
+
+def proposals(
+    position: np.ndarray, capability: np.ndarray, salience: np.ndarray, *, scale: float = SCALE
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One state's targeting and proposals (``doBCN(i)`` for every i), before resolution.
+
+    Returns ``target`` ``(n,)`` (-1: no advantageous target) and the positions the
+    initiator's bargain proposes for the initiator and for its target, ``(n, d)`` each on
+    the input scale (rows of actors without a target are their own position).
+    """
+    x0 = np.asarray(position, float)
+    x0 = x0[:, None] if x0.ndim == 1 else x0
+    s = np.asarray(salience, float)
+    s = np.array(np.broadcast_to(s[:, None] if s.ndim == 1 else s, x0.shape), float)[None]
+    c = np.asarray(capability, float)[None]
+    x = x0[None] / scale
+    a = _assess(x, s, c)
+    p, gain = _challenges(s, c, a)
+    n = x0.shape[0]
+    ii = np.arange(n)
+    gain[:, ii, ii] = -np.inf
+    ok = gain[0] > MIN_SIG_EDU
+    target = np.where(ok.any(axis=1), np.argmax(np.where(ok, gain[0], -np.inf), axis=1), -1)
+    tj = np.where(target >= 0, target, ii)
+    bi, bj = _interp_s2p2(x[0], s[0], p[0, ii, tj], x[0, tj], s[0, tj])
+    has = (target >= 0)[:, None]
+    return target, np.where(has, bi, x[0]) * scale, np.where(has, bj, x[0, tj]) * scale
 
 
 def run_ktab_batch(
