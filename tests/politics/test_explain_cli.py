@@ -9,11 +9,17 @@ import pytest
 from matplotlib.figure import Figure
 
 from enclave.politics import idlib_actors
-from enclave.politics.ensemble import ENSEMBLE_WEIGHTS, compare_models, ensemble_odds
+from enclave.politics.ensemble import (
+    ENSEMBLE_WEIGHTS,
+    MODEL_LABELS,
+    compare_models,
+    ensemble_odds,
+)
 from enclave.politics.explain import distribution_figure, explain, pivotal, trajectory_figure
 from enclave.politics.levers import apply_levers, named_lever
 
 FAST = ["--runs", "200", "--rounds", "4"]
+MODELS4 = ("eum", "median", "mean", "smp")
 
 
 def _one_line_exit_2(cli_main, capsys, args, needle):
@@ -75,6 +81,27 @@ def test_position_outside_the_scale_is_one_line(cli_main, capsys):
     assert "0-100" in line
 
 
+def test_ktab_table_checks_its_0_100_scale(cli_main, capsys, bargaining, tmp_path):
+    """A KTAB table has no bands, but its format fixes the scale at 0-100 (as KTAB's reader)."""
+    one_d = str(bargaining / "ktab_SOE-Policy.csv")
+    _one_line_exit_2(
+        cli_main, capsys, ["bargain", one_d, "--model", "smp", "--set", "XJ.position=140"], "0-100"
+    )
+    two_d = str(bargaining / "ktab_SOE-Pol-Comp.csv")
+    _one_line_exit_2(
+        cli_main,
+        capsys,
+        ["bargain", two_d, "--model", "smp", "--set", "XJ.position=40"],
+        "2 dimensions",
+    )
+    bad = tmp_path / "bad.csv"
+    lines = (bargaining / "ktab_SOE-Policy.csv").read_text().splitlines()
+    row = lines[2].split(",")  # XJ, Xi Jinping, power, position, salience
+    row[3] = "130"
+    bad.write_text("\n".join([*lines[:2], ",".join(row), *lines[3:]]) + "\n")
+    _one_line_exit_2(cli_main, capsys, ["bargain", str(bad), "--model", "smp"], "outside 0-100")
+
+
 def test_unknown_model_is_one_clear_line(cli_main, capsys):
     line = _one_line_exit_2(cli_main, capsys, ["bargain", "--model", "foo", *FAST], "foo")
     assert "('" not in line  # not a Python tuple
@@ -115,24 +142,31 @@ def test_compare_all_models_and_ensemble(cli_main, capsys):
     assert cli_main(args) == 0
     doc = json.loads(capsys.readouterr().out)
     assert set(doc["models"]) == {"eum", "median", "mean", "smp"}
-    assert doc["models"]["smp"]["label"] == "smp-lite (not validated)"
-    assert doc["models"]["smp"]["weight"] == 0 and doc["models"]["smp"]["runs"] == 20
+    assert doc["models"]["smp"]["label"] == MODEL_LABELS["smp"]
+    assert "KTAB" in MODEL_LABELS["smp"] and "lite" not in MODEL_LABELS["smp"]
+    assert doc["models"]["smp"]["weight"] == 0.25 and doc["models"]["smp"]["runs"] == 20
     ens = doc["ensemble"]["scenario_odds"]
     for k, p in ens.items():
-        mean3 = np.mean([doc["models"][m]["scenario_odds"][k] for m in ("eum", "median", "mean")])
-        assert p == pytest.approx(mean3)
+        mean4 = np.mean([doc["models"][m]["scenario_odds"][k] for m in MODELS4])
+        assert p == pytest.approx(mean4)
     assert "uniform_no_bloc" in doc["political_uncertainty"]
     for d in ("-5", "+5"):
         assert sum(doc["ensemble"]["band_shift"][d].values()) == pytest.approx(1.0)
 
 
-def test_ensemble_weights_fixed_and_smp_unweighted():
-    assert ENSEMBLE_WEIGHTS["smp"] == 0
-    assert sum(ENSEMBLE_WEIGHTS.values()) == pytest.approx(1.0)
+def test_ensemble_weights_fixed_equal_over_validated_models():
+    """smp is validated against KTAB (test_ktab.py), so it weighs as the other three."""
+    assert {m: 0.25 for m in MODELS4} == ENSEMBLE_WEIGHTS
     per = {"eum": {"a": 1.0, "b": 0.0}, "mean": {"a": 0.0, "b": 1.0}, "smp": {"a": 1.0, "b": 0.0}}
-    assert ensemble_odds(per) == {"a": 0.5, "b": 0.5}
+    assert ensemble_odds(per) == pytest.approx({"a": 2 / 3, "b": 1 / 3})
+    # a model given weight 0 (unvalidated) is shown but not averaged
+    assert ensemble_odds(per, {"eum": 0.5, "mean": 0.5, "smp": 0.0}) == {"a": 0.5, "b": 0.5}
     cmp = compare_models(runs=50, seed=1, smp_runs=0)
     assert set(cmp.models) == {"eum", "median", "mean"}
+    full = compare_models(runs=50, seed=1)
+    assert full.runs["smp"] == 50
+    for k, p in full.ensemble.items():
+        assert p == pytest.approx(np.mean([full.models[m].odds[k] for m in MODELS4]))
 
 
 def test_baseline_with_another_forecast_is_refused(cli_main, capsys):

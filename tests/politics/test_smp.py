@@ -1,4 +1,4 @@
-"""KTAB SMP: the assessment phase against KTAB's 2017-05-30 reference logs."""
+"""KTAB SMP: the assessment phase against KTAB's 2017-05-30 reference logs, and smp-lite."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from enclave.politics.actors import read_actors
-from enclave.politics.smp import risk_attitudes, run_smp, turn_probabilities
+from enclave.politics.smp import risk_attitudes, run_smp, run_smp_lite, turn_probabilities
 
 CASES = ["SOE-Pol-Comp", "dummyData_3Dim"]
 
@@ -69,7 +69,7 @@ def test_assessment_on_ktab_positions_later_turns(bargaining, turn):
 
 def test_run_smp_shapes_and_turn0(bargaining):
     a = read_actors(bargaining / "ktab_dummyData_3Dim.csv")
-    res = run_smp(a.position, a.capability, a.s, turns=3)
+    res = run_smp(a.position, a.capability, a.s, max_turns=3)
     assert res.positions.shape[1:] == (7, 3)
     np.testing.assert_array_equal(res.positions[0], a.position)
     np.testing.assert_array_equal(
@@ -89,8 +89,11 @@ def test_run_smp_shapes_and_turn0(bargaining):
 )
 def test_smp_identical_positions_do_not_move(data, x0):
     c, s = (np.array(v) for v in data)
-    res = run_smp(np.full(len(c), x0), c, s, turns=3)
-    assert np.all(res.positions == x0)
+    for res in (
+        run_smp(np.full(len(c), x0), c, s, max_turns=3),
+        run_smp_lite(np.full(len(c), x0), c, s, turns=3),
+    ):
+        assert np.all(res.positions == x0)
 
 
 def _reference_turn(x, s, c, rule="prop"):
@@ -126,7 +129,7 @@ def _reference_turn(x, s, c, rule="prop"):
 
 
 def test_resolution_matches_per_actor_elections():
-    """One shared election matrix gives exactly the per-actor elections' choices."""
+    """smp-lite: one shared election matrix gives exactly the per-actor elections' choices."""
     from enclave.politics.smp import _turn
 
     rng = np.random.default_rng(4)

@@ -5,16 +5,17 @@ saliences as arrays, :class:`Actors`) and a model name go in; a trajectory (roun
 a forecast and the scenario odds from bands kept in data come out.
 
 Models: ``mean`` / ``median`` (:mod:`.baselines`), ``eum`` (:mod:`.eum`, Bueno de Mesquita as
-replicated by Scholz, Calbert & Smith 2011), ``smp`` (:mod:`.smp`, KTAB's Spatial Model of
-Politics). Uncertainty and odds: :mod:`.odds`; levers and the sweep: :mod:`.levers`; the
-``enclave bargain`` command: :mod:`.cli`.
+replicated by Scholz, Calbert & Smith 2011), ``smp`` (:mod:`.smp` / :mod:`.ktab`, KTAB's
+Spatial Model of Politics as KTAB's C++ computes it). Uncertainty and odds: :mod:`.odds`;
+levers and the sweep: :mod:`.levers`; the ``enclave bargain`` command: :mod:`.cli`.
 
 The question is dated: the embedded Idlib table and bands are as of 2018-09-07 (Tehran
 summit) with horizon 2019-01-05 (day 120 of ``idlib-2018``); no input cites later evidence.
 EUM runs with the forecast defaults (``least_move``, capitulation on: invariant to the scale's
 direction); ``EUMOptions.scholz2011()`` / ``--preset scholz2011`` is the replication.
-``smp`` is Enclave's "smp-lite (not validated)": KTAB's assessment phase, Enclave's own
-bargaining loop (``benchmarks/politics_score.py`` measures its distance from KTAB).
+``smp`` reproduces KTAB's reference position and probability histories digit for digit
+(``tests/politics/test_ktab.py``; ``python benchmarks/politics_ktab.py`` prints the distance
+per turn); the former smp-lite remains only as :func:`.smp.run_smp_lite`.
 
 For the chain (``weights: politics`` in a case file)::
 
@@ -22,7 +23,7 @@ For the chain (``weights: politics`` in a case file)::
     scenario_odds()  # {"full-offensive": p, "limited-offensive": p, ...} for Idlib 2018
 
 ``scenario_odds()`` is the fixed equal-weight ensemble over the validated models (eum,
-median, mean); ``scenario_odds(model="eum")`` one model.
+median, mean, smp); ``scenario_odds(model="eum")`` one model.
 
 For the report's politics section (plain data and matplotlib figures, no global state)::
 
@@ -31,9 +32,9 @@ For the report's politics section (plain data and matplotlib figures, no global 
                                      # Monte Carlo forecast distribution (EUM by default)
     trajectory_figure(info)          # positions and the weighted median per round
     distribution_figure(info)        # forecasts over the runs against the bands
-    cmp = compare_models(smp_runs=200)   # all four models on common random numbers:
+    cmp = compare_models()           # all four models on common random numbers:
                                      # cmp.models[m].odds, cmp.ensemble, cmp.weights
-    MODEL_LABELS["smp"]              # "smp-lite (not validated)": print this, not "smp"
+    MODEL_LABELS["smp"]              # how each model is named in print
     score_table()                    # Brier per model and ensemble by dated period
 """
 

@@ -77,6 +77,8 @@ class Actors:
         extra: other columns, kept and ignored by the models.
         source: the file (or ``embedded:idlib-2018``).
         lines: the file line of each actor row (for error messages).
+        scale: the issue scale's range where the format fixes one (KTAB: 0-100), else None
+            (then the scenario bands, where there are any, give it).
     """
 
     ids: tuple[str, ...]
@@ -91,6 +93,7 @@ class Actors:
     extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = "<memory>"
     lines: tuple[int, ...] = ()
+    scale: tuple[float, float] | None = None
 
     @property
     def as_of(self) -> str | None:
@@ -349,6 +352,10 @@ def _parse_ktab(rows: list[list[str]], file: str) -> Actors:
         for d in range(n_dims):
             pos[a, d] = _number(row[3 + 2 * d], file, line, header[3 + 2 * d])
             sal[a, d] = _number(row[4 + 2 * d], file, line, header[4 + 2 * d])
+            if not 0.0 <= pos[a, d] <= 100.0:  # SMPModel::csvRead's rule
+                raise EnclaveInputError(
+                    file, f"line {line}", f"{header[3 + 2 * d]} {pos[a, d]:g} outside 0-100"
+                )
     _check_ids(ids, lines, file)
     nan = np.full(n_actors, np.nan)
     return Actors(
@@ -361,6 +368,7 @@ def _parse_ktab(rows: list[list[str]], file: str) -> Actors:
         spread={k: nan.copy() for k in FIELDS},
         source=file,
         lines=tuple(lines),
+        scale=(0.0, 100.0),
     )
 
 

@@ -128,7 +128,7 @@ def run_bargain(
     point: str | None = None,
     bands: Bands | None = None,
     compare: bool = False,
-    smp_runs: int = DEFAULT_SMP_RUNS,
+    smp_runs: int | None = DEFAULT_SMP_RUNS,
     band_shift: float = 5.0,
     blocs: list[Bloc] | None = None,
 ) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def run_bargain(
     bands = bands or load_bands()
     if with_odds:
         _check_dates(actors, bands)
-    bounds = (bands.lo, bands.hi) if with_odds else None
+    bounds = (bands.lo, bands.hi) if with_odds else actors.scale
     levers: list[Lever] = [parse_set(s, actors) for s in sets or []]
     for name in named or []:
         levers += named_lever(name, actors)
@@ -246,7 +246,7 @@ def _compare_json(
     rounds: int,
     bands: Bands,
     options: EUMOptions | None,
-    smp_runs: int,
+    smp_runs: int | None,
     blocs: list[Bloc] | None,
 ) -> dict[str, Any]:
     """All four models on common random numbers, the ensemble, and the spreads' effect."""
@@ -277,7 +277,7 @@ def _compare_json(
         seed=seed,
         rounds=rounds,
         bands=bands,
-        smp_runs=0,
+        smp_runs=smp_runs,
         options=options,
         blocs=[],
     )
@@ -291,8 +291,8 @@ def _compare_json(
             "scenario_odds": cmp.ensemble,
             "band_shift": {"delta": 5.0, **ens_shift},
             "weights": cmp.weights,
-            "note": "equal weights over the validated models, fixed beforehand; smp-lite has "
-            "weight 0 (not validated)",
+            "note": "equal weights over the validated models (eum, median, mean, smp), fixed "
+            "beforehand",
         },
         "political_uncertainty": {
             "note": "ensemble odds with one default spread for every actor and no bloc "
@@ -461,9 +461,7 @@ def _print_score(table: dict[str, Any], console: Console) -> None:
     t.add_column("period")
     t.add_column("outcome")
     for m in models:
-        t.add_column(
-            MODEL_LABELS.get(m, m).split(" (")[0] if m != "smp" else "smp-lite*", justify="right"
-        )
+        t.add_column(MODEL_LABELS.get(m, m).split(" (")[0], justify="right")
     for r in table["periods"]:
         mark = " (horizon)" if r["contains_horizon"] else ""
         t.add_row(
@@ -473,8 +471,8 @@ def _print_score(table: dict[str, Any], console: Console) -> None:
         )
     console.print(t)
     console.print(
-        "* smp-lite (not validated): shown, weight 0 in the ensemble. Ensemble: equal weights "
-        "over eum, median, mean, fixed beforehand. The forecast is for the horizon "
+        "Ensemble: equal weights over the validated models eum, median, mean, smp (KTAB's SMP, "
+        "reproduces KTAB's reference histories), fixed beforehand. The forecast is for the horizon "
         f"{table['horizon']}; the other periods show how the ranking depends on the period. "
         f"({table['seconds']:.1f} s)"
     )
@@ -489,9 +487,12 @@ def bargain_command(
         ),
     ] = None,
     model: Annotated[
-        str, typer.Option(help="eum | mean | median | smp (smp-lite, not validated)")
+        str, typer.Option(help="eum | mean | median | smp (KTAB's SMP, validated)")
     ] = "eum",
-    rounds: Annotated[int, typer.Option(help="Bargaining rounds (eum) / most turns (smp).")] = 10,
+    rounds: Annotated[
+        int,
+        typer.Option(help="Bargaining rounds (eum); smp runs to KTAB's stopping rule (<= 100)."),
+    ] = 10,
     runs: Annotated[int, typer.Option(help="Monte Carlo runs for the odds.")] = DEFAULT_RUNS,
     seed: Annotated[int, typer.Option(help="Seed of the one random generator.")] = DEFAULT_SEED,
     set_: Annotated[
@@ -507,7 +508,11 @@ def bargain_command(
         bool, typer.Option("--compare", help="All four models side by side and the ensemble.")
     ] = False,
     smp_runs: Annotated[
-        int, typer.Option(help="Runs for smp-lite in --compare and --score (about 5 s per 1000).")
+        int | None,
+        typer.Option(
+            help="Cap on the smp runs in --compare and --score (default: all --runs; about "
+            "1-2 s per 1,000)."
+        ),
     ] = DEFAULT_SMP_RUNS,
     score: Annotated[
         bool,

@@ -2,17 +2,19 @@
 
 The ensemble is a fixed-weight average of the scenario odds of the *validated* models:
 ``eum`` (reproduces Scholz et al. 2011's EC-1994 figures), ``median`` and ``mean`` (the
-baselines, exact by construction). Weights are equal (1/3 each), set here before any
-scoring and never fitted to the outcomes they are scored on (``enclave bargain --score``).
-``smp`` is shown but carries weight 0: its bargaining loop is Enclave's own and does not
-reproduce KTAB's position histories (:mod:`enclave.politics.smp`), so it is labelled
-"smp-lite (not validated)" wherever it is printed.
+baselines, exact by construction) and ``smp`` (KTAB's SMP loop, which reproduces KTAB's
+reference position and probability histories digit for digit: :mod:`enclave.politics.ktab`,
+``tests/politics/test_ktab.py``). The rule "equal weights over the validated models" was set
+before any scoring and is never fitted to the outcomes it is scored on (``enclave bargain
+--score``); with four validated models each weighs 1/4. An unvalidated model would be shown
+with weight 0 (none is, now: the former smp-lite is no model name any more, only
+:func:`enclave.politics.smp.run_smp_lite`).
 
 Every model runs on the same random numbers (common random numbers), so differences in the
-table are the models', not Monte Carlo noise. SMP-lite costs about 5 s per 1,000 runs on this
-2-core machine under load (10.7 s before one election matrix per turn replaced one per
-actor; one Python loop per draw remains), so the comparison runs it on ``smp_runs`` draws
-(the first ``smp_runs`` of the same normals, default 200, about 1 s).
+table are the models', not Monte Carlo noise. The SMP runs all draws at once
+(:func:`enclave.politics.ktab.run_ktab_batch`): about 1.2 s of CPU per 1,000 runs on this
+2-core machine (``python benchmarks/politics_ktab.py``); ``smp_runs`` can cap its draws
+(the first ``smp_runs`` of the same normals; default: all ``runs``).
 """
 
 from __future__ import annotations
@@ -44,11 +46,11 @@ MODEL_LABELS = {
     "eum": "eum (EC-1994 reproduced under --preset scholz2011)",
     "median": "median (weighted median baseline)",
     "mean": "mean (weighted mean baseline)",
-    "smp": "smp-lite (not validated)",
+    "smp": "smp (KTAB SMP, reproduces the KTAB reference histories)",
 }
 # Fixed beforehand (equal over the validated models); never fitted to outcomes.
-ENSEMBLE_WEIGHTS = {"eum": 1 / 3, "median": 1 / 3, "mean": 1 / 3, "smp": 0.0}
-DEFAULT_SMP_RUNS = 200
+ENSEMBLE_WEIGHTS = {"eum": 1 / 4, "median": 1 / 4, "mean": 1 / 4, "smp": 1 / 4}
+DEFAULT_SMP_RUNS: int | None = None  # all runs
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,8 @@ def compare_models(
 ) -> Comparison:
     """Odds of each model (common random numbers) and the validated-model ensemble.
 
-    ``smp_runs=None`` or 0 leaves SMP out (it has weight 0 anyway); the report's default
-    (:func:`enclave.politics.odds.scenario_odds` with ``model="ensemble"``) does so.
+    ``smp_runs=None`` runs SMP on all ``runs`` draws; a number caps them; 0 leaves SMP out
+    (and so out of the ensemble, which then averages the other validated models).
     """
     actors = idlib_actors() if actors is None else actors
     bands = load_bands() if bands is None else bands
@@ -101,7 +103,7 @@ def compare_models(
     out: dict[str, OddsResult] = {}
     n_runs: dict[str, int] = {}
     for m in models:
-        m_runs = runs if m != "smp" else min(runs, smp_runs or 0)
+        m_runs = runs if m != "smp" or smp_runs is None else min(runs, smp_runs)
         if m_runs < 1:
             continue
         out[m] = odds(

@@ -73,11 +73,33 @@ def pivotal(actors: Actors) -> dict[str, Any]:
 
 
 def moves(traj: Trajectory) -> list[dict[str, Any]]:
-    """Who moved whom, per EUM round: ``[{round, actor, from, to, counterpart, offer}]``.
+    """Who moved whom, per round: ``[{round, actor, from, to, counterpart, offer}]``.
 
-    ``counterpart`` is the actor whose offer ``actor`` accepted; ``offer`` is ``conflict``
-    (the actor gives in), ``compromise`` or ``capitulation``. Empty for other models.
+    EUM: ``counterpart`` is the actor whose offer ``actor`` accepted; ``offer`` is
+    ``conflict`` (the actor gives in), ``compromise`` or ``capitulation``. SMP (KTAB): the
+    other party of the bargain the actor adopted, ``offer`` ``bargain`` (it was targeted) or
+    ``own bargain, accepted`` (it proposed it); only actors whose position changed. Empty
+    for the baselines.
     """
+    partner, initiated = traj.extra.get("partner"), traj.extra.get("initiated")
+    if partner is not None and initiated is not None:
+        out = []
+        for t in range(partner.shape[0]):
+            for i, aid in enumerate(traj.ids):
+                before, after = traj.positions[t, i], traj.positions[t + 1, i]
+                if partner[t, i] < 0 or np.array_equal(before, after):
+                    continue
+                out.append(
+                    {
+                        "round": t + 1,
+                        "actor": aid,
+                        "from": float(before[0]) if before.size == 1 else before.tolist(),
+                        "to": float(after[0]) if after.size == 1 else after.tolist(),
+                        "counterpart": traj.ids[int(partner[t, i])],
+                        "offer": "own bargain, accepted" if initiated[t, i] else "bargain",
+                    }
+                )
+        return out
     who, kind = traj.extra.get("mover_of"), traj.extra.get("offer")
     if who is None or kind is None:
         return []

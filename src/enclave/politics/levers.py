@@ -137,6 +137,12 @@ def signed_effect(before: dict[str, float], after: dict[str, float]) -> dict[str
 def _validate(lever: Lever, actors: Actors, bounds: tuple[float, float] | None = None) -> None:
     where = f"--set {lever.describe()}"
     value = lever.value
+    if lever.field == "position" and len(actors.dimensions) != 1:
+        raise EnclaveInputError(
+            actors.source,
+            where,
+            f"the table has {len(actors.dimensions)} dimensions; a position lever needs one",
+        )
     if lever.field == "position" and bounds is not None and value is not None:
         if not bounds[0] <= value <= bounds[1]:
             raise EnclaveInputError(

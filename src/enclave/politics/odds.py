@@ -362,12 +362,12 @@ def scenario_odds(
     With no ``actors`` this is the embedded Idlib 2018 table; keys are the scenario names of
     ``data/idlib_scenario_bands.csv`` (``full-offensive``, ``limited-offensive``,
     ``negotiated-deal``, ``stalemate``). The default ``model="ensemble"`` is the equal-weight
-    average over the validated models (eum, median, mean;
+    average over the validated models (eum, median, mean, smp;
     :mod:`enclave.politics.ensemble`); a model name gives that model alone. :func:`odds`
     gives the intervals as well.
     """
     if model == "ensemble":
         from enclave.politics.ensemble import compare_models
 
-        return compare_models(actors, runs=runs, seed=seed, smp_runs=0, **kw).ensemble
+        return compare_models(actors, runs=runs, seed=seed, **kw).ensemble
     return odds(actors, model, runs=runs, seed=seed, **kw).odds  # type: ignore[arg-type]

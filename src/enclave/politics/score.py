@@ -60,7 +60,7 @@ def score_table(
     *,
     runs: int = DEFAULT_RUNS,
     seed: int | None = DEFAULT_SEED,
-    smp_runs: int = DEFAULT_SMP_RUNS,
+    smp_runs: int | None = DEFAULT_SMP_RUNS,
     **kw: object,
 ) -> dict[str, Any]:
     """Brier score of each model and of the ensemble for each dated period (JSON-ready)."""

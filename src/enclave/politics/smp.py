@@ -1,4 +1,14 @@
-"""KTAB's Spatial Model of Politics (SMP): the assessment phase, and a bargaining loop.
+"""KTAB's Spatial Model of Politics (SMP): ``run_smp`` (KTAB's own loop) and ``run_smp_lite``.
+
+``run_smp`` is the SMP as KTAB computes it (:mod:`enclave.politics.ktab`: assessment,
+targeting, S2P2 bargains, scalar-PCE resolution and KTAB's stopping rule). It reproduces
+KTAB's 2017-05-30 reference position and probability histories for SOE-Pol-Comp (2-D,
+13 actors, 27 turns) and dummyData_3Dim (3-D, 7 actors, 10 turns) to every printed digit
+(``tests/politics/test_ktab.py``), so it is the validated model ``smp``.
+
+``run_smp_lite`` is Enclave's former simplification ("smp-lite", not validated): KTAB's
+assessment phase with a bargaining loop of Enclave's own. It is kept for comparison only;
+no model name or ensemble weight uses it.
 
 Source: KAPSARC's KTAB (MIT licence; read at github.com/lsyaseen/KTAB, a copy of
 KAPSARC/KTAB): ``examples/smp/libsrc/smp.cpp`` (``SMPModel::bvDiff``, ``bsUtil``,
@@ -7,7 +17,7 @@ KAPSARC/KTAB): ``examples/smp/libsrc/smp.cpp`` (``SMPModel::bvDiff``, ``bsUtil``
 Studies* 16(1):117-145, pp. 122-126. Equations as in ``shared/data/bargaining/
 expected_results.md`` §3.1 (default CSV settings: Linear, Prop, Conditional, Mid, OneThird).
 
-Assessment phase (reproduced exactly against KTAB's 2017-05-30 reference logs):
+Assessment phase (shared by both; reproduced exactly against KTAB's reference logs):
 
 1. Positions and saliences are divided by 100 (:data:`SCALE`).
 2. Distance of actor i to position j::
@@ -25,11 +35,7 @@ Assessment phase (reproduced exactly against KTAB's 2017-05-30 reference logs):
 9. Reported winning probabilities: the same PCE with risk-aware utilities over the *unique*
    positions; actors sharing a position share its probability.
 
-Bargaining (targeting, proposal, resolution). KTAB's own bargaining code (third-party
-commitments, the S2P2 interpolation, Nash-bargaining proposals, per-actor scalar PCE over the
-bargains) is larger than this module; what is here is **Enclave's simplification** of the
-same four phases, and its trajectories are *not* KTAB's (the reference position histories are
-not reproduced beyond turn 0). Per turn:
+smp-lite's bargaining (targeting, proposal, resolution), *not* KTAB's. Per turn:
 
 - assessment as above;
 - targeting: i challenges the j that maximises ``G_ij = P(x_i ≻ x_j) (u_ii - u_ij)
@@ -38,7 +44,7 @@ not reproduced beyond turn 0). Per turn:
 - resolution (Deterministic): every actor k takes, among its status quo and the bargains it
   is party to, the one with the highest conditional-PCE probability among those options;
 - the run stops when the largest move of a turn, as a fraction of the first turn's, drops
-  below ``tol`` (0.02, KTAB's rule) or after ``turns`` turns.
+  below ``tol`` (0.02) or after ``turns`` turns.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from enclave.politics.baselines import weighted_mean, weighted_median
+from enclave.politics.ktab import run_ktab_smp
 
 __all__ = [
     "SCALE",
@@ -56,6 +63,7 @@ __all__ = [
     "distances",
     "risk_attitudes",
     "run_smp",
+    "run_smp_lite",
     "turn_probabilities",
     "utilities",
     "victory_probabilities",
@@ -147,6 +155,9 @@ class SMPResult:
         risk: ``(T + 1, n)`` risk attitudes R_i assessed at each turn.
         median: ``(T + 1, d)`` capability x salience weighted median per dimension.
         mean: ``(T + 1, d)`` capability x salience weighted mean per dimension.
+        partner: ``(T, n)`` (KTAB loop only) the other party of the bargain each actor
+            adopted in each step, -1 for its status quo; None for smp-lite.
+        initiated: ``(T, n)`` (KTAB loop only) whether the actor proposed that bargain.
     """
 
     positions: np.ndarray
@@ -154,6 +165,8 @@ class SMPResult:
     risk: np.ndarray
     median: np.ndarray
     mean: np.ndarray
+    partner: np.ndarray | None = None
+    initiated: np.ndarray | None = None
 
 
 def _turn(x: np.ndarray, s: np.ndarray, c: np.ndarray, rule: str) -> tuple[np.ndarray, ...]:
@@ -192,7 +205,48 @@ def _turn(x: np.ndarray, s: np.ndarray, c: np.ndarray, rule: str) -> tuple[np.nd
     return new, probs, big_r
 
 
+def _medians(pos: np.ndarray, c: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    w = c[:, None] * s  # (n, d)
+    wt = np.moveaxis(np.broadcast_to(w, pos.shape), 1, 2)
+    px = np.moveaxis(pos, 1, 2)  # (T+1, d, n)
+    return weighted_median(px, wt), weighted_mean(px, wt)
+
+
 def run_smp(
+    position: np.ndarray,
+    capability: np.ndarray,
+    salience: np.ndarray,
+    max_turns: int = 100,
+    *,
+    scale: float = SCALE,
+) -> SMPResult:
+    """Run KTAB's SMP (:func:`enclave.politics.ktab.run_ktab_smp`) to KTAB's stopping rule.
+
+    Args:
+        position: ``(n, d)`` (or ``(n,)``) positions on a 0-``scale`` issue scale.
+        capability: ``(n,)`` capabilities (KTAB's "power"; only ratios matter).
+        salience: ``(n, d)`` saliences as fractions (each actor's total at most 1).
+        max_turns: the most turns (KTAB: 100; runs stop earlier by KTAB's rule).
+        scale: the issue-scale length (KTAB: 100).
+
+    Returns:
+        :class:`SMPResult` (positions on the input scale; ``probs`` and ``risk`` per state).
+    """
+    x = np.asarray(position, float)
+    x = x[:, None] if x.ndim == 1 else x
+    s = np.asarray(salience, float)
+    s = np.broadcast_to(s[:, None] if s.ndim == 1 else s, x.shape)
+    c = np.asarray(capability, float)
+    res = run_ktab_smp(x, c, s, max_turns=max_turns, scale=scale)
+    med, mean = _medians(res.positions, c, s)
+    k = np.arange(x.shape[0])[None, :]
+    initiated = res.mover == k
+    tgt = np.take_along_axis(res.target, np.clip(res.mover, 0, None), axis=1)
+    partner = np.where(res.mover < 0, -1, np.where(initiated, tgt, res.mover))
+    return SMPResult(res.positions, res.probs, res.risk, med, mean, partner, initiated)
+
+
+def run_smp_lite(
     position: np.ndarray,
     capability: np.ndarray,
     salience: np.ndarray,
@@ -202,7 +256,7 @@ def run_smp(
     tol: float = 0.02,
     scale: float = SCALE,
 ) -> SMPResult:
-    """Run the SMP (KTAB assessment + Enclave's simplified bargaining) for up to ``turns``.
+    """Run smp-lite (KTAB assessment + Enclave's own bargaining, not validated).
 
     Args:
         position: ``(n, d)`` (or ``(n,)``) positions on a 0-``scale`` issue scale.
@@ -238,13 +292,5 @@ def run_smp(
     probs.append(turn_probabilities(xs, s, c, big_r, rule))
     risks.append(big_r)
     pos = np.stack(hist)
-    w = c[:, None] * s  # (n, d)
-    wt = np.moveaxis(np.broadcast_to(w, pos.shape), 1, 2)
-    px = np.moveaxis(pos, 1, 2)  # (T+1, d, n)
-    return SMPResult(
-        positions=pos,
-        probs=np.stack(probs),
-        risk=np.stack(risks),
-        median=weighted_median(px, wt),
-        mean=weighted_mean(px, wt),
-    )
+    med, mean = _medians(pos, c, s)
+    return SMPResult(pos, np.stack(probs), np.stack(risks), med, mean)

@@ -1,8 +1,9 @@
 """The report's politics section: the dated question, the models side by side, and why.
 
 Drawn from :mod:`enclave.politics` (``compare_models``, ``explain``, the figures, the Brier
-scores of ``data/outcomes.csv``). Costs about 1-2 s: SMP-lite runs on ``SMP_RUNS`` draws
-only, and the Brier table reuses the same comparison instead of running the models again.
+scores of ``data/outcomes.csv``). Costs about 1-3 s: every model, KTAB's SMP included, runs
+on all draws (the SMP's medians are reused when the chain has already run the same draws),
+and the Brier table reuses the same comparison instead of running the models again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-SMP_RUNS = 200  # SMP-lite has weight 0; 200 draws keep the section ~1 s (ensemble.py)
+SMP_RUNS = None  # all draws: smp is validated and weighted (ensemble.py)
 
 
 def _e(x: object) -> str:
@@ -82,7 +83,7 @@ def politics_section(png, used_odds: dict[str, float] | None = None) -> tuple[st
         "<p class='small'>Probability of each scenario [90 % interval] per model, on common "
         f"random numbers (runs: {runs}). The report's odds are the <b>ensemble</b>: fixed "
         f"equal weights over the validated models, set before any scoring ({weights}); "
-        f"{_e(MODEL_LABELS['smp'])} is shown but not weighted. "
+        "smp is KTAB's SMP, validated against KTAB's reference histories. "
         f"<b>What the 90 % intervals cover:</b> {_e(INTERVAL_COVERS)}.</p>"
     )
     if used_odds:
