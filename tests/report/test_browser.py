@@ -87,7 +87,7 @@ def test_idlib_report_in_chromium(browser, idlib_small_run):
     assert "All scenarios, weighted by their political odds" in facts["text"]
     # the politics section: trajectory and distribution figures render with data
     assert len(facts["politics"]) == 2 and min(facts["politics"]) > 300
-    assert "Pivotal actor" in facts["text"] and "smp-lite (not validated)" in facts["text"]
+    assert "Pivotal actor" in facts["text"] and "KTAB SMP" in facts["text"]
 
 
 @pytest.mark.parametrize(

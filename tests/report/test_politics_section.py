@@ -17,13 +17,12 @@ def test_politics_section_shows_models_ensemble_and_why(idlib_small_run):
     sec = _section(html)
     # the dated question
     assert "As of <b>2018-09-07</b>" in sec and "<b>2019-01-05</b>" in sec
-    # all four models, smp-lite labelled, never as plain "smp"
-    for m in ("eum", "median", "mean"):
+    # all four models, smp validated against KTAB (tests/politics/test_ktab.py)
+    for m in ("eum", "median", "mean", "smp"):
         assert MODEL_LABELS[m] in sec
-    assert MODEL_LABELS["smp"] in sec
-    assert not re.search(r"\bsmp\b(?!-lite)", re.sub(r"<[^>]+>", " ", sec))
+    assert "smp-lite" not in sec
     # the ensemble column carries the odds the report weighted by
-    ens = compare_models(smp_runs=0).ensemble
+    ens = compare_models().ensemble
     for name, p in ens.items():
         assert f"<b>{p:.2f}</b>" in sec, name
     assert "What the 90 % intervals cover" in sec and "Jeffreys" in sec
@@ -35,7 +34,7 @@ def test_politics_section_shows_models_ensemble_and_why(idlib_small_run):
     assert "politics-brier" in sec and "uniform guess scores 0.75" in sec
     assert "(contains the horizon)" in sec
     # the weights note names the ensemble
-    assert "equal-weight ensemble of eum, median, mean (smp-lite unweighted)" in html
+    assert "equal-weight ensemble of eum, median, mean, smp" in html
 
 
 def test_idlib_reads_in_its_own_words(idlib_small_run):

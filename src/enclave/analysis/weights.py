@@ -47,8 +47,8 @@ def politics_weights(case: Case) -> Weights | None:
     return Weights(
         out,
         rows,
-        "enclave.politics.scenario_odds(): equal-weight ensemble of eum, median, mean "
-        "(smp-lite unweighted); embedded Idlib 2018 actors, default seed",
+        "enclave.politics.scenario_odds(): equal-weight ensemble of eum, median, mean, smp "
+        "(all validated); embedded Idlib 2018 actors, default seed",
     )
 
 
