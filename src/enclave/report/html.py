@@ -660,7 +660,10 @@ def render(
             "Arrows: net gain since day 0 at the five places that "
             "gained most, drawn from the population-weighted centre of the places that lost "
             "people (net flows, not origin–destination counts). Basemap: Natural Earth 1:50m "
-            "(public domain); no admin-1/2 boundaries are shipped.</figcaption></figure>"
+            "countries and coast, and 1:10m admin-1 boundaries (dashed; public domain). "
+            "Admin-1 units are too coarse to carry control (one unit holds many places on "
+            "both sides of the front), hence the cells; no admin-2 boundaries are "
+            "shipped.</figcaption></figure>"
         )
         parts.append(
             f"<figure class='scenario-figure' data-scenario='{_e(s)}' data-kind='series'>"
