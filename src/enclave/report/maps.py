@@ -210,7 +210,7 @@ def _place_labels(ax, fig, xy, texts, order, avoid_px=6, taken=None, fixed=None)
                 xy[i],
                 xytext=(dx, dy),
                 textcoords="offset points",
-                fontsize=6.5,
+                fontsize=7.5,
                 ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
                 zorder=8,
                 bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
@@ -241,7 +241,7 @@ def _area_labels(ax, fig, labels, taken, detail: bool = True) -> list[str]:  # n
                 textcoords="offset points",
                 ha="center",
                 va="center",
-                fontsize=7 if detail else 5,
+                fontsize=8 if detail else 5,
                 color="#777",
                 style="italic",
                 zorder=2,
@@ -367,7 +367,7 @@ def draw_map(
                     mx,
                     my,
                     f"+{_short(change[i])}",
-                    fontsize=6.5,
+                    fontsize=7.5,
                     color="#222",
                     zorder=8,
                     bbox={"boxstyle": "round,pad=0.1", "fc": "#fffbe6", "ec": "#999", "lw": 0.3},
@@ -379,7 +379,7 @@ def draw_map(
             x,
             y,
             name.upper(),
-            fontsize=8 if detail else 6,
+            fontsize=9 if detail else 6,
             color="#666",
             ha="center",
             alpha=0.8,
@@ -408,14 +408,9 @@ def map_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str, day
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fig, ax = plt.subplots(figsize=(8.6, 6.4))
+    fig, ax = plt.subplots(figsize=(12.5, 10.5))
+    fig.subplots_adjust(left=0.02, right=0.70, bottom=0.03, top=0.95)
     h = draw_map(ax, ds, case, vocab, scenario, day, detail=True)
-    names = [p.name for p in case.places]
-    occ = np.nan_to_num(h["occ"])
-    texts = [f"{n}\n{_short(o)}" if o >= 1 else n for n, o in zip(names, occ)]
-    taken: list = []
-    _place_labels(ax, fig, h["xy"], texts, np.argsort(-occ)[:18], taken=taken, fixed=h["fixed"])
-    _area_labels(ax, fig, _layers(case, vocab)["admin1_labels"], taken)
     home = [i for i, p in enumerate(case.places) if p.kind not in ABROAD_KINDS]
     held = set(np.unique(ds.sel(scenario=scenario)["control"].isel(day=day).values[home]))
     codes = {v: k for k, v in CONTROL_CODES.items()}
@@ -446,14 +441,21 @@ def map_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str, day
         Line2D([], [], color="#333", lw=1.5, marker=">", label="net flow since day 0"),
     ]
     ax.legend(
-        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False
+        handles=handles, fontsize=8.5, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False
     )
     if h["scatter"] is not None:
         cb = fig.colorbar(h["scatter"], ax=ax, shrink=0.4, pad=0.02, anchor=(0.0, 0.0))
-        cb.set_label("camp occupancy / capacity", fontsize=7)
+        cb.set_label("camp occupancy / capacity", fontsize=8)
         cb.ax.tick_params(labelsize=6)
     date = str(ds["time"].values[day])[:10]
-    ax.set_title(f"Day {day} ({date}): control, people present (median) and flows", fontsize=9)
+    ax.set_title(f"Day {day} ({date}): control, people present (median) and flows", fontsize=11)
+    # labels last: the colour bar takes room from the axes, which moves every point on it
+    names = [p.name for p in case.places]
+    occ = np.nan_to_num(h["occ"])
+    texts = [f"{n}\n{_short(o)}" if o >= 1 else n for n, o in zip(names, occ)]
+    taken: list = []
+    _place_labels(ax, fig, h["xy"], texts, np.argsort(-occ)[:18], taken=taken, fixed=h["fixed"])
+    _area_labels(ax, fig, _layers(case, vocab)["admin1_labels"], taken)
     return fig
 
 
