@@ -61,3 +61,32 @@ def test_distribution_band_names_clear_the_bars(eum):
     for i, b in enumerate(boxes):
         assert not any(_overlap(b, bar) for bar in bars), "band name on a bar"
         assert not any(_overlap(b, o) for o in boxes[i + 1 :])
+
+
+@pytest.mark.parametrize("which", ["idlib", "daraa"])
+def test_needs_axis_labels_do_not_collide(which, idlib_small_run, daraa_run, monkeypatch):
+    """The symlog axis of the needs chart: no two tick labels on top of each other (0 and
+    100 used to print in one spot) and whole weeks on the x axis."""
+    import xarray as xr
+
+    from enclave.analysis.needs import load_standards, needs_table
+    from enclave.report import html
+
+    out, _ = idlib_small_run if which == "idlib" else daraa_run
+    ds = xr.open_dataset(out / "results.nc").load()
+    s = str(ds.scenario.values[0])
+    monkeypatch.setattr(html, "_png", lambda fig: fig)
+    fig = html.needs_figure(needs_table(ds, s, load_standards()), s)
+    try:
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        lo, hi = ax.get_ylim()
+        ticks = [t for t in ax.yaxis.get_major_ticks() if lo <= t.get_loc() <= hi]
+        boxes = [t.label1.get_window_extent(r) for t in ticks if t.label1.get_text()]
+        assert len(boxes) >= 2
+        for i, b in enumerate(boxes):
+            assert not any(_overlap(b, o) for o in boxes[i + 1 :]), [t.get_loc() for t in ticks]
+        assert all(float(x).is_integer() for x in ax.get_xticks())
+    finally:
+        html.plt.close(fig)

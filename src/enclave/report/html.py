@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from enclave.analysis.needs import load_standards, needs_table, peak_gap  # noqa: E402
 from enclave.analysis.summary import (  # noqa: E402
@@ -212,6 +212,12 @@ def needs_figure(table: pd.DataFrame, scenario: str) -> str:
         ax.fill_between(w, q[:, 1], q[:, 2], color=color, alpha=0.25, lw=0)
         ax.plot(w, q[:, 0], color=color, lw=1.8, label=label, marker="o", ms=3)
     ax.set_yscale("symlog", linthresh=1000)
+    # ticks at 0 and each power of ten from 1k: below 1k the scale is linear and squeezed,
+    # where 0 and 100 would print on top of each other
+    top = max(float(np.nanmax(np.array(table["people"].tolist(), dtype=float))), 1e3)
+    ax.yaxis.set_major_locator(FixedLocator([0, *10.0 ** np.arange(3, np.ceil(np.log10(top)) + 1)]))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: compact(v, "people")))
     ax.set_xlabel("week of the run")
     ax.set_ylabel("people (log scale above 1k)")
