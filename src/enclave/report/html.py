@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import xarray as xr  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator  # noqa: E402
 
 from enclave.analysis.needs import load_standards, needs_table, peak_gap  # noqa: E402
 from enclave.analysis.summary import (  # noqa: E402
@@ -175,7 +175,7 @@ def series_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str) 
         )
     a1.set_ylabel("people")
     _people_axis(a1)
-    a1.legend(fontsize=7, loc="upper left")
+    a1.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     a1.grid(alpha=0.3)
     a1.set_title("People over time (median and 5–95 % band of the members)", fontsize=10)
     camps = camp_places(ds)
@@ -213,6 +213,12 @@ def needs_figure(table: pd.DataFrame, scenario: str) -> str:
         ax.fill_between(w, q[:, 1], q[:, 2], color=color, alpha=0.25, lw=0)
         ax.plot(w, q[:, 0], color=color, lw=1.8, label=label, marker="o", ms=3)
     ax.set_yscale("symlog", linthresh=1000)
+    # ticks at 0 and each power of ten from 1k: below 1k the scale is linear and squeezed,
+    # where 0 and 100 would print on top of each other
+    top = max(float(np.nanmax(np.array(table["people"].tolist(), dtype=float))), 1e3)
+    ax.yaxis.set_major_locator(FixedLocator([0, *10.0 ** np.arange(3, np.ceil(np.log10(top)) + 1)]))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: compact(v, "people")))
     ax.set_xlabel("week of the run")
     ax.set_ylabel("people (log scale above 1k)")
@@ -662,7 +668,10 @@ def render(
             "Arrows: net gain since day 0 at the five places that "
             "gained most, drawn from the population-weighted centre of the places that lost "
             "people (net flows, not origin–destination counts). Basemap: Natural Earth 1:50m "
-            "(public domain); no admin-1/2 boundaries are shipped.</figcaption></figure>"
+            "countries and coast, and 1:10m admin-1 boundaries (dashed; public domain). "
+            "Admin-1 units are too coarse to carry control (one unit holds many places on "
+            "both sides of the front), hence the cells; no admin-2 boundaries are "
+            "shipped.</figcaption></figure>"
         )
         parts.append(
             f"<figure class='scenario-figure' data-scenario='{_e(s)}' data-kind='series'>"

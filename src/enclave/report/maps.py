@@ -1,10 +1,13 @@
 """Offline maps for the report: basemap, control of territory, front line, people, flows.
 
-- Basemap: Natural Earth 1:50m countries and coastline shipped in ``data/`` (public domain,
-  see ``data/README.md``); nothing is fetched.
+- Basemap: Natural Earth 1:50m countries and coastline, and Natural Earth 1:10m admin-1
+  (provinces, governorates) boundaries, shipped in ``data/`` (public domain, see
+  ``data/README.md``); nothing is fetched. No admin-2 layer is shipped (README says why).
 - Control: the model knows who holds each *place*; areas are the Voronoi cells of the
   home-side places clipped to the home country, coloured by their place's control that
-  day. The front line is the shared edge between government-held cells and the others.
+  day. Admin-1 polygons are too coarse for this (Idlib governorate is one unit and the
+  front runs through it), and no admin-2 layer is shipped. The front line is the shared
+  edge between government-held cells and the others.
 - Flows: arrows from the population-weighted centre of the places that lost people (net,
   day 0 to the day shown) to the places that gained most, labelled with the net gain.
 - Labels: a greedy placer tries eight positions around each place, biggest first, and
@@ -33,6 +36,7 @@ from enclave.report.vocab import ABROAD_KINDS, Vocabulary  # noqa: E402
 from enclave.scenario.model import CONTROL_CODES, Case  # noqa: E402
 
 BASEMAP = Path(__file__).with_name("data") / "ne_50m_levant.geojson"
+ADMIN1 = Path(__file__).with_name("data") / "ne_10m_admin1_levant.geojson"
 CONTROL_COLOURS = {
     "opposition": "#f3e3b5",
     "government": "#e8b4b4",
@@ -50,6 +54,18 @@ def basemap() -> dict[str, list]:
     out: dict[str, list] = {"country": [], "coastline": []}
     for f in fc["features"]:
         out[f["properties"]["layer"]].append((f["properties"]["name"], shape(f["geometry"])))
+    return out
+
+
+@lru_cache(maxsize=1)
+def admin1() -> dict[str, list]:
+    """Admin-1 polygons ``(name, country, geometry)`` and, per country, the lines between
+    its provinces (without the country's outline), from the shipped GeoJSON."""
+    fc = json.loads(ADMIN1.read_text(encoding="utf-8"))
+    out: dict[str, list] = {"admin1": [], "admin1_line": []}
+    for f in fc["features"]:
+        pr = f["properties"]
+        out[pr["layer"]].append((pr["name"], pr["admin"], shape(f["geometry"])))
     return out
 
 
@@ -99,6 +115,15 @@ def _layers(case: Case, vocab: Vocabulary) -> dict:
     land = [g.intersection(frame) for _, g in bm["country"] if g.intersects(frame)]
     borders = [g.boundary.intersection(frame) for _, g in bm["country"] if g.intersects(frame)]
     coast = [g.intersection(frame) for _, g in bm["coastline"]]
+    a1 = admin1()
+    a1_lines = [g.intersection(frame) for _, _, g in a1["admin1_line"] if g.intersects(frame)]
+    # admin-1 names: only units with a fair share of the frame, at a point inside them
+    a1_labels = []
+    for name, _, g in a1["admin1"]:
+        part = g.intersection(frame)
+        if not part.is_empty and part.area > 0.04 * frame.area:
+            pt = part.representative_point()
+            a1_labels.append((name, pt.x, pt.y))
     lon = np.array([p.lon for p in case.places])
     lat = np.array([p.lat for p in case.places])
     idx = {p.name: i for i, p in enumerate(case.places)}
@@ -118,6 +143,8 @@ def _layers(case: Case, vocab: Vocabulary) -> dict:
         "land": land,
         "borders": [seg for g in borders for seg in _segments(g)],
         "coast": [seg for g in coast for seg in _segments(g)],
+        "admin1": [seg for g in a1_lines for seg in _segments(g)],
+        "admin1_labels": a1_labels,
         "cells": control_cells(case, frame),
         "roads_main": main,
         "roads_other": other,
@@ -155,11 +182,21 @@ def control_cells(case: Case, frame) -> dict[int, object]:  # noqa: ANN001
     return out
 
 
-def _place_labels(ax, fig, xy: np.ndarray, texts: list[str], order, avoid_px=6) -> int:  # noqa: ANN001
-    """Greedy non-colliding labels: eight offsets per place, biggest first; returns placed."""
+def _clash(r, taken) -> bool:  # noqa: ANN001
+    return any(not (r[2] < o[0] or r[0] > o[2] or r[3] < o[1] or r[1] > o[3]) for o in taken)
+
+
+def _place_labels(ax, fig, xy, texts, order, avoid_px=6, taken=None, fixed=None) -> int:  # noqa: ANN001
+    """Greedy non-colliding labels: eight offsets per place, biggest first; returns placed.
+
+    ``taken`` (display-space boxes) collects the markers and the labels placed, so that
+    later labels (admin-1 names) can avoid them too."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    taken: list = []
+    taken = [] if taken is None else taken
+    for t in fixed or ():  # texts already on the map (flow volumes, country names)
+        bb = t.get_window_extent(renderer)
+        taken.append((bb.x0, bb.y0, bb.x1, bb.y1))
     disp = ax.transData.transform(xy)
     for d in disp:  # the markers themselves
         taken.append((d[0] - avoid_px, d[1] - avoid_px, d[0] + avoid_px, d[1] + avoid_px))
@@ -173,7 +210,7 @@ def _place_labels(ax, fig, xy: np.ndarray, texts: list[str], order, avoid_px=6) 
                 xy[i],
                 xytext=(dx, dy),
                 textcoords="offset points",
-                fontsize=6.5,
+                fontsize=7.5,
                 ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
                 zorder=8,
                 bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
@@ -181,15 +218,43 @@ def _place_labels(ax, fig, xy: np.ndarray, texts: list[str], order, avoid_px=6) 
             bb = t.get_window_extent(renderer)
             r = (bb.x0, bb.y0, bb.x1, bb.y1)
             inside = r[0] >= axbox.x0 and r[2] <= axbox.x1 and r[1] >= axbox.y0 and r[3] <= axbox.y1
-            clash = any(
-                not (r[2] < o[0] or r[0] > o[2] or r[3] < o[1] or r[1] > o[3]) for o in taken
-            )
-            if inside and not clash:
+            if inside and not _clash(r, taken):
                 taken.append(r)
                 placed += 1
                 break
             t.remove()
     return placed
+
+
+def _area_labels(ax, fig, labels, taken, detail: bool = True) -> list[str]:  # noqa: ANN001
+    """Admin-1 names at a point inside each unit, nudged off what is already placed and
+    dropped where nothing fits; returns the names drawn."""
+    renderer = fig.canvas.get_renderer()
+    axbox = ax.get_window_extent(renderer)
+    drawn = []
+    for name, x, y in labels:
+        for dx, dy in [(0, 0), (0, 12), (0, -12), (28, 0), (-28, 0), (0, 24), (0, -24)]:
+            t = ax.annotate(
+                name,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=8 if detail else 5,
+                color="#777",
+                style="italic",
+                zorder=2,
+            )
+            bb = t.get_window_extent(renderer)
+            r = (bb.x0 - 2, bb.y0 - 2, bb.x1 + 2, bb.y1 + 2)
+            inside = r[0] >= axbox.x0 and r[2] <= axbox.x1 and r[1] >= axbox.y0 and r[3] <= axbox.y1
+            if inside and not _clash(r, taken):
+                taken.append(r)
+                drawn.append(name)
+                break
+            t.remove()
+    return drawn
 
 
 def draw_map(
@@ -229,6 +294,11 @@ def draw_map(
             LineCollection(_segments(front.boundary), colors="#b00", lw=2.0, zorder=4)
         )
     ax.add_collection(LineCollection(L["coast"], colors="#5b7fa6", lw=0.6, zorder=2))
+    ax.add_collection(
+        LineCollection(
+            L["admin1"], colors="#666", lw=0.8 if detail else 0.45, linestyles=(0, (4, 2)), zorder=3
+        )
+    )
     ax.add_collection(LineCollection(L["borders"], colors="#444", lw=1.1, zorder=3))
     ax.add_collection(LineCollection(L["roads_other"], colors="#aaa", lw=0.5, zorder=3))
     ax.add_collection(LineCollection(L["roads_main"], colors="#555", lw=1.4, zorder=3))
@@ -267,6 +337,7 @@ def draw_map(
             linewidths=0.6,
             zorder=6,
         )
+    fixed: list = []  # texts drawn at fixed places (flow volumes, country names)
     # flows: net change since day 0
     if detail and day > 0:
         change = np.nan_to_num(occ) - np.nan_to_num(occ0)
@@ -292,34 +363,36 @@ def draw_map(
                     zorder=7,
                 )
                 mx, my = 0.5 * (cx + lon[i]), 0.5 * (cy + lat[i])
-                ax.text(
+                fixed_text = ax.text(
                     mx,
                     my,
                     f"+{_short(change[i])}",
-                    fontsize=6.5,
+                    fontsize=7.5,
                     color="#222",
                     zorder=8,
                     bbox={"boxstyle": "round,pad=0.1", "fc": "#fffbe6", "ec": "#999", "lw": 0.3},
                 )
+                fixed.append(fixed_text)
             ax.plot(cx, cy, marker="o", ms=5, mfc="none", mec="#333", zorder=7)
     for name, x, y in L["labels"]:
-        ax.text(
+        t = ax.text(
             x,
             y,
             name.upper(),
-            fontsize=8 if detail else 6,
+            fontsize=9 if detail else 6,
             color="#666",
             ha="center",
             alpha=0.8,
             zorder=2,
             style="italic",
         )
+        fixed.append(t)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect(1 / np.cos(np.deg2rad(0.5 * (y0 + y1))))
     ax.set_xticks([])
     ax.set_yticks([])
-    return {"scatter": sc, "occ": occ, "xy": np.c_[lon, lat]}
+    return {"scatter": sc, "occ": occ, "xy": np.c_[lon, lat], "fixed": fixed}
 
 
 def _short(x: float) -> str:
@@ -335,12 +408,9 @@ def map_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str, day
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    fig, ax = plt.subplots(figsize=(8.6, 6.4))
+    fig, ax = plt.subplots(figsize=(12.5, 10.5))
+    fig.subplots_adjust(left=0.02, right=0.70, bottom=0.03, top=0.95)
     h = draw_map(ax, ds, case, vocab, scenario, day, detail=True)
-    names = [p.name for p in case.places]
-    occ = np.nan_to_num(h["occ"])
-    texts = [f"{n}\n{_short(o)}" if o >= 1 else n for n, o in zip(names, occ)]
-    _place_labels(ax, fig, h["xy"], texts, np.argsort(-occ)[:18])
     home = [i for i, p in enumerate(case.places) if p.kind not in ABROAD_KINDS]
     held = set(np.unique(ds.sel(scenario=scenario)["control"].isel(day=day).values[home]))
     codes = {v: k for k, v in CONTROL_CODES.items()}
@@ -358,6 +428,7 @@ def map_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str, day
     handles += [
         Line2D([], [], color="#b00", lw=2, label="front line"),
         Line2D([], [], color="#444", lw=1.1, label="international border"),
+        Line2D([], [], color="#666", lw=0.8, ls=(0, (4, 2)), label="admin-1 boundary"),
         Line2D(
             [],
             [],
@@ -370,14 +441,21 @@ def map_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str, day
         Line2D([], [], color="#333", lw=1.5, marker=">", label="net flow since day 0"),
     ]
     ax.legend(
-        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False
+        handles=handles, fontsize=8.5, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False
     )
     if h["scatter"] is not None:
         cb = fig.colorbar(h["scatter"], ax=ax, shrink=0.4, pad=0.02, anchor=(0.0, 0.0))
-        cb.set_label("camp occupancy / capacity", fontsize=7)
+        cb.set_label("camp occupancy / capacity", fontsize=8)
         cb.ax.tick_params(labelsize=6)
     date = str(ds["time"].values[day])[:10]
-    ax.set_title(f"Day {day} ({date}): control, people present (median) and flows", fontsize=9)
+    ax.set_title(f"Day {day} ({date}): control, people present (median) and flows", fontsize=11)
+    # labels last: the colour bar takes room from the axes, which moves every point on it
+    names = [p.name for p in case.places]
+    occ = np.nan_to_num(h["occ"])
+    texts = [f"{n}\n{_short(o)}" if o >= 1 else n for n, o in zip(names, occ)]
+    taken: list = []
+    _place_labels(ax, fig, h["xy"], texts, np.argsort(-occ)[:18], taken=taken, fixed=h["fixed"])
+    _area_labels(ax, fig, _layers(case, vocab)["admin1_labels"], taken)
     return fig
 
 
