@@ -57,8 +57,8 @@ Places = namedtuple("Places", "capacity is_camp deactivation live")
 #: the day's per-place and per-link state and weights
 Today = namedtuple(
     "Today",
-    "counts arrivals link_entries link_left link_closed movechance is_town "
-    "route_base route_open cdf totals initial_departures",
+    "counts arrivals link_entries link_left link_closed movechance move_threshold is_town "
+    "route_base route_open cdf totals initial_departures link_speed",
 )
 #: Flee's move settings; ``equal_choice``: awareness 0, every open route weighs the same
 Rules = namedtuple(
@@ -77,11 +77,37 @@ def mix64(z: np.uint64) -> np.uint64:
 
 
 @nb.njit(inline="always", cache=True)
-def uniform(day_key: np.uint64, agent: np.int64, k: np.int64) -> float:
-    """U[0, 1) for (day, agent, draw k): SplitMix64 over a unique counter."""
+def draw_bits(day_key: np.uint64, agent: np.int64, k: np.int64) -> np.uint64:
+    """53 random bits for (day, agent, draw k): SplitMix64 over a unique counter."""
     counter = np.uint64(agent) * np.uint64(256) + np.uint64(k)
-    h = mix64(day_key + GOLDEN * (counter + np.uint64(1)))
-    return float(h >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return mix64(day_key + GOLDEN * (counter + np.uint64(1))) >> np.uint64(11)
+
+
+@nb.njit(inline="always", cache=True)
+def uniform(day_key: np.uint64, agent: np.int64, k: np.int64) -> float:
+    """U[0, 1) for (day, agent, draw k): ``draw_bits / 2**53``."""
+    return float(draw_bits(day_key, agent, k)) * (1.0 / 9007199254740992.0)
+
+
+#: ``draw_bits < chance_threshold(p)`` is exactly ``uniform < p`` (both sides scaled by
+#: 2**53, which is exact): the move draw compares integers, and needs no hash where p is
+#: 0 or 1 (the draws are counters, so skipping one shifts no other)
+ALWAYS = np.uint64(1 << 53)
+
+
+def chance_threshold(chance: np.ndarray) -> np.ndarray:
+    """``ceil(p * 2**53)`` as uint64, for move chances p in [0, 1]."""
+    return np.ceil(np.asarray(chance, dtype=np.float64) * float(1 << 53)).astype(np.uint64)
+
+
+@nb.njit(inline="always", cache=True)
+def draw_below(day_key: np.uint64, agent: np.int64, k: np.int64, threshold: np.uint64):
+    """``uniform(day_key, agent, k) < p`` for ``threshold = chance_threshold(p)``."""
+    if threshold == np.uint64(0):
+        return False
+    if threshold >= ALWAYS:
+        return True
+    return draw_bits(day_key, agent, k) < threshold
 
 
 @nb.njit(cache=True)
@@ -111,7 +137,7 @@ def live_weight(base: float, count: np.int64, capacity: np.int64, buffer: float,
     return w
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, _nrt=False)
 def base_weights(routes, score, today, rules):
     """Each route's distance-and-score weight for the day (0 for a closed route).
 
@@ -128,7 +154,7 @@ def base_weights(routes, score, today, rules):
             route_base[r] = 0.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, _nrt=False)
 def build_place_cdf(routes, places, today, rules):
     """Cumulative route weights per place from the start-of-day counts (for pass 1).
 
@@ -157,93 +183,204 @@ def build_place_cdf(routes, places, today, rules):
         totals[p] = acc
 
 
-# The hot loops below do not call helpers that take arrays: in numba each such call costs
-# reference-count updates per array (measured ~40 ns a call here, against < 1 ns for the
-# same code written in the loop), so route picking and Flee's take_next_step are written
-# out where they are used.
+# Each Flee rule the hot loops need is one small function below (route choice, the next
+# step of a route, the move-on draw); they take arrays and are inlined by LLVM (measured:
+# no cost against the same code written out in the loop).
 
 
-@nb.njit(parallel=True, cache=True)
-def decide(n_agents, day_key, agents, routes, today, avoid_short):
-    """Pass 1, in parallel: who tries to move today, and along which route.
+@nb.njit(inline="always", cache=True)
+def pick_day_route(u, lo, hi, cdf, total):
+    """The route among ``lo:hi`` that ``u`` picks by the day's cumulative weights ``cdf``
+    (``total``: the place's total), by binary search; NO_ROUTE where the total is 0."""
+    if total <= 0.0:
+        return NO_ROUTE
+    target = u * total
+    a, b = lo, hi - 1
+    while a < b:  # first route whose running total exceeds the target
+        m = (a + b) // 2
+        if cdf[m] > target:
+            b = m
+        else:
+            a = m + 1
+    return a
 
-    ``decision[i]``: NO_DECISION (stays), NO_ROUTE (would move, has nowhere to go), or the
-    route to follow (an agent that already has a route keeps it). Routes are drawn from
-    the day's cumulative weights by binary search. An agent that stays moves no distance
-    today, so its recent-travel average is updated here.
+
+@nb.njit(inline="always", cache=True)
+def pick_route(
+    u,
+    lo,
+    hi,
+    live,
+    route_open,
+    route_base,
+    route_end,
+    counts,
+    capacity,
+    cdf,
+    total,
+    buffer,
+    wpow,
+    equal_choice,
+):
+    """Flee's ``selectRoute``: the route among ``lo:hi`` (one place's routes) that ``u``
+    picks, by the day's weights, or NO_ROUTE where none is open.
+
+    ``live``: weigh with the live counts (a route from here ends at a place with a
+    capacity); otherwise the day's cumulative weights ``cdf`` (total ``total``) hold and
+    the pick is a binary search. Where every open route weighs 0, open routes weigh 1 each
+    (Flee's ``normalizeWeights``).
     """
+    if live:
+        total = 0.0
+        for q in range(lo, hi):
+            if route_open[q] and not equal_choice:
+                end = route_end[q]
+                total += live_weight(route_base[q], counts[end], capacity[end], buffer, wpow)
+        equal = total <= 0.0
+        if equal:
+            for q in range(lo, hi):
+                if route_open[q]:
+                    total += 1.0
+        target = u * total
+        acc = 0.0
+        for q in range(lo, hi):
+            if route_open[q]:
+                if equal:
+                    acc += 1.0
+                else:
+                    end = route_end[q]
+                    acc += live_weight(route_base[q], counts[end], capacity[end], buffer, wpow)
+                if target < acc:
+                    return q
+        return NO_ROUTE
+    return pick_day_route(u, lo, hi, cdf, total)
+
+
+@nb.njit(inline="always", cache=True)
+def next_link(
+    r,
+    pos,
+    here,
+    route_end,
+    route_links,
+    route_length,
+    link_from,
+    link_left,
+    counts,
+    capacity,
+    is_camp,
+    buffer,
+):
+    """Flee's ``take_next_step`` for an agent at ``here`` on route ``r`` at hop ``pos``.
+
+    Returns ``(link, route, pos)``: the link to set off on (-1: none today) and the route
+    state after it. A route to a camp that is nearly full (capacity multiplier < 0.5) is
+    dropped, and so is one whose next link is closed or out of today's quota; the route
+    ends after its last hop.
+    """
+    end = route_end[r]
+    if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
+        return -1, NO_ROUTE, 0
+    link = route_links[r, pos]
+    if link_from[link] != here:
+        raise AssertionError("departure along a link that starts elsewhere")
+    if link_left[link] == 0:  # closed, or today's quota used up
+        return -1, NO_ROUTE, 0
+    if pos + 1 >= route_length[r]:
+        return link, NO_ROUTE, 0
+    return link, r, pos + 1
+
+
+@nb.njit(inline="always", cache=True)
+def decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals):
+    """Flee's ``Person.evolve`` for agent i at place p: NO_DECISION (stays), NO_ROUTE
+    (would move, has nowhere to go) or the route to follow, drawn with the day's
+    cumulative weights (start-of-day counts). An agent that has a route keeps it."""
+    if not draw_below(day_key, i, K_MOVE, move_threshold[p]):
+        return NO_DECISION
+    r = agent_route[i]
+    if r == STALE_ROUTE:  # take_next_step finds no link: route dropped, no move
+        agent_route[i] = NO_ROUTE
+        return NO_ROUTE
+    if r >= 0:
+        return r
+    return pick_day_route(
+        uniform(day_key, i, K_ROUTE), route_offsets[p], route_offsets[p + 1], cdf, totals[p]
+    )
+
+
+@nb.njit(parallel=True, cache=True, _nrt=False)
+def decide(n_agents, day_key, agents, routes, today, avoid_short):
+    """Pass 1 on all threads (for ``travel_day``): each agent's ``decide_one`` into
+    ``agents.decision`` (NO_DECISION for those on a road or gone). An agent that stays
+    moves no distance today, so its recent-travel average is updated here."""
     agent_place, agent_link, agent_route = agents.place, agents.link, agents.route
     agent_recent, decision = agents.recent, agents.decision
-    movechance, route_offsets, cdf, totals = (
-        today.movechance,
-        routes.offsets,
-        today.cdf,
-        today.totals,
-    )
-    moves = 0
+    move_threshold, route_offsets = today.move_threshold, routes.offsets
+    cdf, totals = today.cdf, today.totals
     for i in nb.prange(n_agents):
         p = agent_place[i]
         if p < 0 or agent_link[i] >= 0:
             decision[i] = NO_DECISION
             continue
-        if uniform(day_key, i, K_MOVE) < movechance[p]:
-            r = agent_route[i]
-            if r == STALE_ROUTE:  # take_next_step finds no link: route dropped, no move
-                agent_route[i] = NO_ROUTE
-                r = NO_ROUTE
-            elif r < 0:
-                total = totals[p]
-                if total > 0.0:
-                    target = uniform(day_key, i, K_ROUTE) * total
-                    a, b = route_offsets[p], route_offsets[p + 1] - 1
-                    while a < b:  # first route whose running total exceeds the target
-                        m = (a + b) // 2
-                        if cdf[m] > target:
-                            b = m
-                        else:
-                            a = m + 1
-                    r = a
-                else:
-                    r = NO_ROUTE
-            decision[i] = r
-            moves += 1
-        else:
-            decision[i] = NO_DECISION
-            if avoid_short:  # no distance today: the recent average halves
-                agent_recent[i] *= 0.5
-    return moves
+        r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
+        decision[i] = r
+        if r == NO_DECISION and avoid_short:  # no distance today: the average halves
+            agent_recent[i] *= 0.5
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, _nrt=False)
 def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
-    """Passes 2-4 in agent order with live counts. Returns (agents on roads, removed).
+    """Passes 2-4 after ``decide``, in agent order with live counts. Returns (agents on
+    roads, removed)."""
+    return _day(False, n_agents, day_key, agents, links, routes, places, today, rules, n_initial)
 
-    ``agents.decision`` (pass 1's output) is reused as the list of travellers: it is
-    written only at or behind the index being read.
-    """
+
+@nb.njit(cache=True, _nrt=False)
+def step_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
+    """The whole day on one thread: pass 1 fused into pass 2 (each agent decides, then
+    sets off), which gives what ``decide`` then ``travel_day`` give, since a decision
+    reads only the agent's own state and the day's start-of-day weights."""
+    return _day(True, n_agents, day_key, agents, links, routes, places, today, rules, n_initial)
+
+
+@nb.njit(inline="always", cache=True)
+def _day(fused, n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
     agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
     agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
     agent_walked, decision, travellers = agents.walked, agents.decision, agents.decision
-    link_from, link_to, link_km, link_speed = links.origin, links.end, links.km, links.speed
+    link_from, link_to, link_km = links.origin, links.end, links.km
     route_offsets, route_end, route_links = routes.offsets, routes.end, routes.links
     route_length = routes.length
     capacity, is_camp, deactivation = places.capacity, places.is_camp, places.deactivation
     place_live = places.live
     counts, arrivals, link_entries = today.counts, today.arrivals, today.link_entries
-    link_left, link_closed, movechance = today.link_left, today.link_closed, today.movechance
+    link_left, link_closed = today.link_left, today.link_closed
+    move_threshold, link_speed = today.move_threshold, today.link_speed
     is_town, route_base, route_open = today.is_town, today.route_base, today.route_open
     cdf, totals, initial_departures = today.cdf, today.totals, today.initial_departures
     buffer, wpow = rules.capacity_buffer, rules.weight_power
-    uniform_choice = rules.equal_choice
+    equal_choice = rules.equal_choice
     max_speed, walk_speed = rules.max_move_speed, rules.max_walk_speed
     start_on_foot = rules.start_on_foot
     avoid_short = rules.avoid_short_stints
     sinks = rules.camps_are_sinks
 
     # pass 2: departures of those who decided to move, in agent order; list who travels
+    # (``travellers`` is ``decision``, written only at or behind the index being read)
     n_travel = 0
     for i in range(n_agents):
-        r = decision[i]
+        if fused:
+            p = agent_place[i]
+            if p < 0:
+                continue
+            if agent_link[i] >= 0:
+                travellers[n_travel] = i
+                n_travel += 1
+                continue
+            r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
+        else:
+            r = decision[i]
         if r != NO_DECISION:
             departed = False
             if r >= 0:
@@ -251,25 +388,22 @@ def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n
                     agent_route[i] = r
                     agent_pos[i] = 0
                 p = agent_place[i]
-                # Flee's take_next_step (written out, see above)
-                link = -1
-                end = route_end[r]
-                if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
-                    agent_route[i] = NO_ROUTE  # the destination camp is (nearly) full
-                    agent_pos[i] = 0
-                else:
-                    link = route_links[r, agent_pos[i]]
-                    if link_from[link] != p:
-                        raise AssertionError("departure along a link that starts elsewhere")
-                    if link_left[link] == 0:  # closed, or today's quota used up
-                        agent_route[i] = NO_ROUTE
-                        agent_pos[i] = 0
-                        link = -1
-                    elif agent_pos[i] + 1 >= route_length[r]:
-                        agent_route[i] = NO_ROUTE
-                        agent_pos[i] = 0
-                    else:
-                        agent_pos[i] += 1
+                link, route, pos = next_link(
+                    r,
+                    agent_pos[i],
+                    p,
+                    route_end,
+                    route_links,
+                    route_length,
+                    link_from,
+                    link_left,
+                    counts,
+                    capacity,
+                    is_camp,
+                    buffer,
+                )
+                agent_route[i] = route
+                agent_pos[i] = pos
                 if link >= 0:
                     if i < n_initial and not agent_walked[i]:
                         initial_departures[p] += 1  # present on day 0, leaving for the first time
@@ -282,6 +416,8 @@ def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n
                     departed = True
             if not departed and avoid_short:
                 agent_recent[i] *= 0.5
+        elif fused and avoid_short:  # stays: no distance today, the average halves
+            agent_recent[i] *= 0.5
         if agent_link[i] >= 0:
             travellers[n_travel] = i
             n_travel += 1
@@ -295,8 +431,6 @@ def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n
         while agent_link[i] >= 0:
             link = agent_link[i]
             speed = link_speed[link]
-            if np.isnan(speed):
-                speed = max_speed
             if start_on_foot and not agent_walked[i]:
                 speed = walk_speed
             progress = agent_progress[i] + speed
@@ -324,80 +458,54 @@ def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n
             if moved_today >= speed:
                 break
             # evolveMore: move on today if the day's distance allows
-            chance = movechance[here]
+            threshold = move_threshold[here]
             if avoid_short and is_town[here]:
                 if (agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5:
-                    chance = 1.0
+                    threshold = ALWAYS
             k = K_TRAVEL + 2 * hop
             hop += 1
-            if hop > 100 or uniform(day_key, i, k) >= chance:
+            if hop > 100 or not draw_below(day_key, i, k, threshold):
                 break
             r = agent_route[i]
             if r < 0:
-                u = uniform(day_key, i, k + 1)
-                lo, hi = route_offsets[here], route_offsets[here + 1]
-                if place_live[here]:
-                    # weights with live counts (a route here ends at a place with capacity)
-                    total = 0.0
-                    for q in range(lo, hi):
-                        if route_open[q] and not uniform_choice:
-                            end = route_end[q]
-                            total += live_weight(
-                                route_base[q], counts[end], capacity[end], buffer, wpow
-                            )
-                    equal = total <= 0.0
-                    if equal:
-                        for q in range(lo, hi):
-                            if route_open[q]:
-                                total += 1.0
-                    target = u * total
-                    acc = 0.0
-                    for q in range(lo, hi):
-                        if route_open[q]:
-                            if equal:
-                                acc += 1.0
-                            else:
-                                end = route_end[q]
-                                acc += live_weight(
-                                    route_base[q], counts[end], capacity[end], buffer, wpow
-                                )
-                            if target < acc:
-                                r = q
-                                break
-                else:  # no route here ends at a place with capacity: the day's weights hold
-                    total = totals[here]
-                    if total > 0.0:
-                        target = u * total
-                        a, b = lo, hi - 1
-                        while a < b:
-                            m = (a + b) // 2
-                            if cdf[m] > target:
-                                b = m
-                            else:
-                                a = m + 1
-                        r = a
+                r = pick_route(
+                    uniform(day_key, i, k + 1),
+                    route_offsets[here],
+                    route_offsets[here + 1],
+                    place_live[here],
+                    route_open,
+                    route_base,
+                    route_end,
+                    counts,
+                    capacity,
+                    cdf,
+                    totals[here],
+                    buffer,
+                    wpow,
+                    equal_choice,
+                )
                 agent_route[i] = r
                 agent_pos[i] = 0
             if r < 0:
                 break
-            # Flee's take_next_step (written out, see above)
-            end = route_end[r]
-            if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
-                agent_route[i] = NO_ROUTE
-                agent_pos[i] = 0
+            nxt, route, pos = next_link(
+                r,
+                agent_pos[i],
+                here,
+                route_end,
+                route_links,
+                route_length,
+                link_from,
+                link_left,
+                counts,
+                capacity,
+                is_camp,
+                buffer,
+            )
+            agent_route[i] = route
+            agent_pos[i] = pos
+            if nxt < 0:
                 break
-            nxt = route_links[r, agent_pos[i]]
-            if link_from[nxt] != here:
-                raise AssertionError("departure along a link that starts elsewhere")
-            if link_left[nxt] == 0:
-                agent_route[i] = NO_ROUTE
-                agent_pos[i] = 0
-                break
-            if agent_pos[i] + 1 >= route_length[r]:
-                agent_route[i] = NO_ROUTE
-                agent_pos[i] = 0
-            else:
-                agent_pos[i] += 1
             counts[here] -= 1
             agent_link[i] = nxt
             agent_progress[i] = 0.0
