@@ -360,6 +360,8 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
     cdf = np.zeros(len(routes.end))
     totals = np.zeros(n_places)
     route_base = np.zeros(len(routes.end))
+    route_open = np.zeros(len(routes.end), dtype=np.bool_)
+    move_threshold = np.zeros(n_places, dtype=np.uint64)
     move_rules = kernel.Rules(
         capacity_buffer=float(rules.capacity_buffer),
         softening=float(rules.softening),
@@ -419,21 +421,15 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         spawned[day] += int(new.sum())
         unplaced[day] = lost
 
-        link_left = drivers.link_capacity[day].astype(np.int64).copy()
-        link_closed = link_left == 0
-        if has_routes:
-            link_ok = np.append(~link_closed, True)  # index -1 (padding) is "open"
-            route_open = link_ok[routes.links].all(axis=1)
-        else:
-            route_open = np.zeros(0, dtype=np.bool_)
+        link_left = drivers.link_capacity[day].astype(np.int64)  # a copy
         today = kernel.Today(
             counts=counts,
             arrivals=arrivals[day],
             link_entries=link_entries[day],
             link_left=link_left,
-            link_closed=link_closed,
+            link_closed=link_left == 0,
             movechance=chance,
-            move_threshold=kernel.chance_threshold(chance),
+            move_threshold=move_threshold,
             is_town=is_town,
             route_base=route_base,
             route_open=route_open,
@@ -442,9 +438,6 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             initial_departures=initial_departures[day],
             link_speed=link_speed,
         )
-        kernel.base_weights(route_table, score, today, move_rules)
-        kernel.build_place_cdf(route_table, fixed_places, today, move_rules)
-        day_key = np.uint64(kernel.day_key_of(seed_key, day))
         a = state.arrays
         agents = kernel.Agents(
             a["place"],
@@ -457,12 +450,15 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             a["decision"],
         )
         use = chooser.threads_for(day, state.n)
-        numba.set_num_threads(use)
+        if use != numba.get_num_threads():
+            numba.set_num_threads(use)
         kernel_started = time.perf_counter()
         if use == 1 and not (both and day % 2):  # decide fused into the departures
             on_roads, gone = kernel.step_day(
                 state.n,
-                day_key,
+                seed_key,
+                day,
+                score,
                 agents,
                 links,
                 route_table,
@@ -472,6 +468,8 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                 n_initial,
             )
         else:
+            kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
+            day_key = np.uint64(kernel.day_key_of(seed_key, day))
             kernel.decide(state.n, day_key, agents, route_table, today, rules.avoid_short_stints)
             on_roads, gone = kernel.travel_day(
                 state.n,

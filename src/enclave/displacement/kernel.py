@@ -138,6 +138,26 @@ def live_weight(base: float, count: np.int64, capacity: np.int64, buffer: float,
 
 
 @nb.njit(cache=True, _nrt=False)
+def prepare_day(routes, places, score, today, rules):
+    """The day's per-route and per-place values, in one call: which routes are open (every
+    link along them open), the move-draw thresholds, the routes' base weights and the
+    places' cumulative weights (``base_weights``, ``build_place_cdf``)."""
+    route_links, route_open, link_closed = routes.links, today.route_open, today.link_closed
+    for r in range(route_links.shape[0]):
+        ok = True
+        for h in range(route_links.shape[1]):
+            link = route_links[r, h]
+            if link >= 0 and link_closed[link]:
+                ok = False
+        route_open[r] = ok
+    movechance, move_threshold = today.movechance, today.move_threshold
+    for p in range(len(movechance)):
+        move_threshold[p] = np.uint64(np.ceil(movechance[p] * 9007199254740992.0))
+    base_weights(routes, score, today, rules)
+    build_place_cdf(routes, places, today, rules)
+
+
+@nb.njit(cache=True, _nrt=False)
 def base_weights(routes, score, today, rules):
     """Each route's distance-and-score weight for the day (0 for a closed route).
 
@@ -337,10 +357,15 @@ def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n
 
 
 @nb.njit(cache=True, _nrt=False)
-def step_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
-    """The whole day on one thread: pass 1 fused into pass 2 (each agent decides, then
-    sets off), which gives what ``decide`` then ``travel_day`` give, since a decision
-    reads only the agent's own state and the day's start-of-day weights."""
+def step_day(
+    n_agents, seed_key, day, score, agents, links, routes, places, today, rules, n_initial
+):
+    """The whole day on one thread, in one call: ``prepare_day``, then pass 1 fused into
+    pass 2 (each agent decides, then sets off), which gives what ``decide`` then
+    ``travel_day`` give, since a decision reads only the agent's own state and the day's
+    start-of-day weights."""
+    prepare_day(routes, places, score, today, rules)
+    day_key = day_key_of(seed_key, day)
     return _day(True, n_agents, day_key, agents, links, routes, places, today, rules, n_initial)
 
 
