@@ -369,7 +369,7 @@ def step_day(
     return _day(True, n_agents, day_key, agents, links, routes, places, today, rules, n_initial)
 
 
-@nb.njit(inline="always", cache=True)
+@nb.njit(cache=True, _nrt=False)
 def _day(fused, n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
     agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
     agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
