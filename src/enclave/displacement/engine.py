@@ -471,7 +471,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         else:
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
             day_key = np.uint64(kernel.day_key_of(seed_key, day))
-            kernel.decide(state.n, day_key, agents, route_table, today, rules.avoid_short_stints)
+            kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)
             on_roads, gone = kernel.travel_day(
                 state.n,
                 day_key,

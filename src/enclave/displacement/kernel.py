@@ -38,6 +38,9 @@ NO_DECISION = -2
 # start where it now stands; its next move attempt finds no link to the route's next place,
 # drops the route and does not move that day (Person.take_next_step)
 STALE_ROUTE = -3
+# decision of an agent that stays on its road all day (moved along it already by the pass
+# that decides: its day touches only its own state, so any pass, on any thread, may do it)
+IN_TRANSIT = -4
 
 # draw numbers (the "k" of the counter-based generator; 256 per agent and day)
 K_MOVE = 0
@@ -312,6 +315,24 @@ def next_link(
 
 
 @nb.njit(inline="always", cache=True)
+def stays_on_road(i, link, agent_progress, agent_recent, agent_walked, link_km, link_speed, rules):
+    """Flee's ``finish_travel`` for agent i on ``link`` where it does not reach the end
+    today: it advances by its day's speed (and its recent-travel average takes the day's
+    distance). Returns False, changing nothing, where it would reach the end (the
+    travel pass then moves it on in agent order)."""
+    speed = link_speed[link]
+    if rules.start_on_foot and not agent_walked[i]:
+        speed = rules.max_walk_speed
+    progress = agent_progress[i] + speed
+    if progress > link_km[link]:
+        return False
+    agent_progress[i] = progress
+    if rules.avoid_short_stints:
+        agent_recent[i] = (agent_recent[i] + speed / rules.max_move_speed) / 2.0
+    return True
+
+
+@nb.njit(inline="always", cache=True)
 def decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals):
     """Flee's ``Person.evolve`` for agent i at place p: NO_DECISION (stays), NO_ROUTE
     (would move, has nowhere to go) or the route to follow, drawn with the day's
@@ -330,18 +351,30 @@ def decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, t
 
 
 @nb.njit(parallel=True, cache=True, _nrt=False)
-def decide(n_agents, day_key, agents, routes, today, avoid_short):
+def decide(n_agents, day_key, agents, links, routes, today, rules):
     """Pass 1 on all threads (for ``travel_day``): each agent's ``decide_one`` into
-    ``agents.decision`` (NO_DECISION for those on a road or gone). An agent that stays
-    moves no distance today, so its recent-travel average is updated here."""
+    ``agents.decision``; an agent that stays on its road all day moves along it here
+    (IN_TRANSIT); NO_DECISION for one that reaches the end of its road today (the travel
+    pass moves it, in agent order) or has left. An agent that stays at its place moves no
+    distance today, so its recent-travel average is updated here."""
     agent_place, agent_link, agent_route = agents.place, agents.link, agents.route
     agent_recent, decision = agents.recent, agents.decision
+    agent_progress, agent_walked = agents.progress, agents.walked
+    link_km, link_speed = links.km, today.link_speed
     move_threshold, route_offsets = today.move_threshold, routes.offsets
     cdf, totals = today.cdf, today.totals
+    avoid_short = rules.avoid_short_stints
     for i in nb.prange(n_agents):
         p = agent_place[i]
-        if p < 0 or agent_link[i] >= 0:
+        if p < 0:
             decision[i] = NO_DECISION
+            continue
+        link = agent_link[i]
+        if link >= 0:
+            on_road = stays_on_road(
+                i, link, agent_progress, agent_recent, agent_walked, link_km, link_speed, rules
+            )
+            decision[i] = IN_TRANSIT if on_road else NO_DECISION
             continue
         r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
         decision[i] = r
@@ -394,18 +427,35 @@ def _day(fused, n_agents, day_key, agents, links, routes, places, today, rules, 
     # pass 2: departures of those who decided to move, in agent order; list who travels
     # (``travellers`` is ``decision``, written only at or behind the index being read)
     n_travel = 0
+    on_roads = 0  # agents on a road at the end of the day
     for i in range(n_agents):
         if fused:
             p = agent_place[i]
             if p < 0:
                 continue
-            if agent_link[i] >= 0:
-                travellers[n_travel] = i
-                n_travel += 1
+            link = agent_link[i]
+            if link >= 0:
+                if stays_on_road(
+                    i,
+                    link,
+                    agent_progress,
+                    agent_recent,
+                    agent_walked,
+                    link_km,
+                    link_speed,
+                    rules,
+                ):
+                    on_roads += 1
+                else:
+                    travellers[n_travel] = i
+                    n_travel += 1
                 continue
             r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
         else:
             r = decision[i]
+            if r == IN_TRANSIT:  # moved along its road by ``decide``
+                on_roads += 1
+                continue
         if r != NO_DECISION:
             departed = False
             if r >= 0:
@@ -448,7 +498,6 @@ def _day(fused, n_agents, day_key, agents, links, routes, places, today, rules, 
             n_travel += 1
 
     # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore)
-    on_roads = 0
     for t in range(n_travel):
         i = travellers[t]
         moved_today = 0.0
