@@ -221,7 +221,8 @@ def simulate(
         numba.set_num_threads(previous_threads)
 
 
-#: Threads when the caller names none. Only the decide pass is parallel and it joins
+#: Threads when the caller names none. Only the decide pass (with agents that stay on
+#: their road all day) is parallel and it joins
 #: once a day; when another process holds a core that join waits for a descheduled thread:
 #: mali, 150 days, with the machine busy: 0.34 s on 1 thread, 2.3 s on 2 (OpenMP layer).
 #: On an idle machine 2 threads gained at most ~11 % (scale benchmark), so 1 is the default

@@ -2,26 +2,35 @@
 
 One day follows Flee 3.1's ``Ecosystem.evolve``:
 
-1. *Decide* (``Person.evolve`` for every agent not on a road): draw against the move chance
-   of the agent's place; a mover without a route picks one by Flee's weights. This pass is
-   parallel: every draw is a counter-based hash of (seed, day, agent, draw number), so the
-   result does not depend on the number of threads, and it weighs routes with the counts
-   at the start of the day (in Flee only departures change counts during this pass).
-2. *Depart*, in agent order (``Person.take_next_step``): the next link of the route must be
-   open (and under its daily quota), and a route to a camp that is nearly full
-   (capacity multiplier < 0.5) is dropped, with live counts.
-3. *Travel*, in agent order (``Person.finish_travel``): each agent on a road advances by its
-   day's speed; an agent that reaches the end of its link and has moved less than its speed
-   today may move on at once (``evolveMore``), with live counts, hop after hop.
+1. *Decide* (``Person.evolve`` for every agent at a place, ``decide_one``): draw against
+   the move chance of the agent's place; a mover without a route picks one by Flee's
+   weights (``pick_day_route``), with the counts at the start of the day (in Flee only
+   departures change counts during this pass). Every draw is a counter-based hash of
+   (seed, day, agent, draw number), so no result depends on which thread draws it. An
+   agent that stays on its road all day moves along it here (``stays_on_road``): that
+   touches only its own state.
+2. *Depart*, in agent order (``Person.take_next_step``, ``next_link``): the next link of
+   the route must be open (and under its daily quota), and a route to a camp that is
+   nearly full (capacity multiplier < 0.5) is dropped, with live counts.
+3. *Travel*, in agent order (``Person.finish_travel``): each agent that set off today or
+   reaches the end of its road advances by its day's speed; one that reaches the end of
+   its link and has moved less than its speed today may move on at once (``evolveMore``),
+   with live counts (``pick_route``), hop after hop.
 4. Camps as sinks. The recent-travel average (``avoid_short_stints``) is updated in
    pass 1 for those who stay and in passes 2-3 for those who try to move.
+
+On one thread ``step_day`` does a whole day in one call (``prepare_day``, then pass 1
+fused into pass 2: identical, since a decision reads only the agent's own state and the
+start-of-day weights). On more, ``decide`` runs pass 1 on all threads and ``travel_day``
+the ordered passes; both give the same bytes.
 
 The state crosses from ``engine`` into the kernels as a few named tuples: ``Agents`` (one
 array per agent field), ``Links``, ``Routes`` and ``Places`` (the fixed network), ``Today``
 (the day's counts, quotas and weights) and ``Rules`` (Flee's settings, named scalars).
-Each kernel unpacks the arrays it uses once, at its top: an array read out of a tuple
-inside a hot loop costs a reference-count update per read (measured: mali ran ~10x
-slower that way).
+The kernels allocate nothing and compile without numba's reference counting
+(``_nrt=False``): with it, every helper call that takes arrays cost atomic
+increments and decrements per array (perf: ~19 % of mali's time), so the rules could not
+live in one small function each. Arrays are unpacked once, at a kernel's top.
 """
 
 from __future__ import annotations
