@@ -316,6 +316,28 @@ def warm_up(parallel: bool = False) -> float:
     return time.perf_counter() - started
 
 
+def _departures_order_free(counts, capacity, capped_camp, link_left, rules) -> bool:
+    """Whether today's departures may run in parallel and give the ordered pass's bytes:
+    no link has a daily quota (whose places go in agent order) and no camp is nearly full
+    (capacity multiplier < 0.5) at the start of the day. Counts only fall during the
+    departures, so then every camp check gives what it gives at the start. Errs on the
+    side of the ordered pass (a margin on the multiplier)."""
+    if (link_left > 0).any():
+        return False
+    if not capped_camp.any():
+        return True
+    cap = capacity[capped_camp].astype(np.float64)
+    count = counts[capped_camp].astype(np.float64)
+    buffer = float(rules.capacity_buffer)
+    with np.errstate(all="ignore"):
+        mult = np.where(
+            count <= buffer * cap,
+            1.0,
+            np.where(count >= cap, 0.0, 1.0 - (count - buffer * cap) / (cap * (1.0 - buffer))),
+        )
+    return bool((mult >= 0.5 + 1e-9).all())
+
+
 def _check_shapes(network: Network, drivers: Drivers) -> None:
     days, n_places, n_links = drivers.days, network.n_places, network.n_links
     expected = {
@@ -363,6 +385,16 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
     totals = np.zeros(n_places)
     route_base = np.zeros(len(routes.end))
     route_open = np.zeros(len(routes.end), dtype=np.bool_)
+    n_chunks = 8  # of the parallel departures (any number gives the same bytes)
+    chunks = kernel.Chunks(
+        lo=np.zeros(n_chunks, dtype=np.int64),
+        n=np.zeros(n_chunks, dtype=np.int64),
+        on_road=np.zeros(n_chunks, dtype=np.int64),
+        counts=np.zeros((n_chunks, n_places), dtype=np.int64),
+        link_entries=np.zeros((n_chunks, n_links), dtype=np.int64),
+        initial_departures=np.zeros((n_chunks, n_places), dtype=np.int64),
+    )
+    capped_camp = places.is_camp & (capacity >= 1)
     move_threshold = np.zeros(n_places, dtype=np.uint64)
     move_rules = kernel.Rules(
         capacity_buffer=float(rules.capacity_buffer),
@@ -468,22 +500,50 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                 today,
                 move_rules,
                 n_initial,
+                chunks,
             )
         else:
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
             day_key = np.uint64(kernel.day_key_of(seed_key, day))
             kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)
-            on_roads, gone = kernel.travel_day(
-                state.n,
-                day_key,
-                agents,
-                links,
-                route_table,
-                fixed_places,
-                today,
-                move_rules,
-                n_initial,
-            )
+            if _departures_order_free(counts, capacity, capped_camp, link_left, rules):
+                stay = kernel.depart_chunks(
+                    state.n,
+                    agents,
+                    links,
+                    route_table,
+                    fixed_places,
+                    today,
+                    move_rules,
+                    n_initial,
+                    chunks,
+                )
+                on_roads, gone = kernel.travel_after_chunks(
+                    state.n,
+                    day_key,
+                    agents,
+                    links,
+                    route_table,
+                    fixed_places,
+                    today,
+                    move_rules,
+                    n_initial,
+                    chunks,
+                    stay,
+                )
+            else:
+                on_roads, gone = kernel.travel_day(
+                    state.n,
+                    day_key,
+                    agents,
+                    links,
+                    route_table,
+                    fixed_places,
+                    today,
+                    move_rules,
+                    n_initial,
+                    chunks,
+                )
         chooser.record(day, use, time.perf_counter() - kernel_started)
         occupancy[day] = counts
         on_links[day] = on_roads

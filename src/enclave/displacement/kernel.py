@@ -50,6 +50,12 @@ STALE_ROUTE = -3
 # decision of an agent that stays on its road all day (moved along it already by the pass
 # that decides: its day touches only its own state, so any pass, on any thread, may do it)
 IN_TRANSIT = -4
+# how ``_day`` finds pass 2 done
+ORDERED, FUSED, CHUNKED = 0, 1, 2
+# what ``next_link`` returns for a route whose next link does not start where the agent
+# stands (bug 2 of issue 9); every departure is checked
+LINK_ELSEWHERE = -9
+ELSEWHERE = "departure along a link that starts elsewhere"
 
 # draw numbers (the "k" of the counter-based generator; 256 per agent and day)
 K_MOVE = 0
@@ -72,6 +78,10 @@ Today = namedtuple(
     "counts arrivals link_entries link_left link_closed movechance move_threshold is_town "
     "route_base route_open cdf totals initial_departures link_speed",
 )
+#: per-chunk scratch of the parallel departures: each chunk's first agent, its travellers'
+#: count, the agents that stayed on their road, and its changes to the counts, link
+#: entries and day-0 departures
+Chunks = namedtuple("Chunks", "lo n on_road counts link_entries initial_departures")
 #: Flee's move settings; ``equal_choice``: awareness 0, every open route weighs the same
 Rules = namedtuple(
     "Rules",
@@ -315,7 +325,7 @@ def next_link(
         return -1, NO_ROUTE, 0
     link = route_links[r, pos]
     if link_from[link] != here:
-        raise AssertionError("departure along a link that starts elsewhere")
+        return LINK_ELSEWHERE, r, pos  # a bug: the callers stop the run
     if link_left[link] == 0:  # closed, or today's quota used up
         return -1, NO_ROUTE, 0
     if pos + 1 >= route_length[r]:
@@ -391,16 +401,193 @@ def decide(n_agents, day_key, agents, links, routes, today, rules):
             agent_recent[i] *= 0.5
 
 
+@nb.njit(inline="always", cache=True)
+def depart(
+    i,
+    r,
+    agent_place,
+    agent_route,
+    agent_pos,
+    agent_link,
+    agent_progress,
+    agent_recent,
+    route_end,
+    route_links,
+    route_length,
+    link_from,
+    link_left,
+    counts,
+    capacity,
+    is_camp,
+    buffer,
+    avoid_short,
+):
+    """Agent i, which decided ``r`` (NO_ROUTE or a route), sets off if it can (Flee's
+    ``take_next_step`` via ``next_link``): its own state only; returns the link it took
+    (-1: none, and its recent-travel average halves). The caller updates the counts.
+    Arrays, not named tuples: this runs inside a parallel loop, where numba does not
+    write through arrays read out of a tuple."""
+    link = -1
+    if r >= 0:
+        if agent_route[i] != r:
+            agent_route[i] = r
+            agent_pos[i] = 0
+        link, route, pos = next_link(
+            r,
+            agent_pos[i],
+            agent_place[i],
+            route_end,
+            route_links,
+            route_length,
+            link_from,
+            link_left,
+            counts,
+            capacity,
+            is_camp,
+            buffer,
+        )
+        if link == LINK_ELSEWHERE:
+            return link
+        agent_route[i] = route
+        agent_pos[i] = pos
+        if link >= 0:
+            agent_link[i] = link
+            agent_progress[i] = 0.0
+    if link < 0 and avoid_short:
+        agent_recent[i] *= 0.5
+    return link
+
+
+@nb.njit(parallel=True, cache=True, _nrt=False)
+def depart_chunks(n_agents, agents, links, routes, places, today, rules, n_initial, chunks):
+    """Pass 2 on all threads, for a day on which its order cannot matter: no link has a
+    daily quota and no camp is nearly full at the start of the day (counts only fall in
+    this pass, so every camp check gives what it gives at the start). Each chunk of agents
+    lists its travellers at the start of its own range of ``agents.decision``, in agent
+    order, and sums its changes to the counts; they are added after the chunks (integer
+    sums: the same whatever the order). Returns the agents that stayed on their road."""
+    decision, agent_link, agent_place = agents.decision, agents.link, agents.place
+    agent_walked, agent_route, agent_pos = agents.walked, agents.route, agents.pos
+    agent_progress, agent_recent = agents.progress, agents.recent
+    route_end, route_links, route_length = routes.end, routes.links, routes.length
+    link_from, link_left, counts = links.origin, today.link_left, today.counts
+    capacity, is_camp = places.capacity, places.is_camp
+    buffer, avoid_short = rules.capacity_buffer, rules.avoid_short_stints
+    n_chunks = len(chunks.lo)
+    size = (n_agents + n_chunks - 1) // n_chunks
+    d_counts, d_links, d_init = chunks.counts, chunks.link_entries, chunks.initial_departures
+    chunk_lo, chunk_n, chunk_on_road = chunks.lo, chunks.n, chunks.on_road
+    for c in nb.prange(n_chunks):
+        lo = min(c * size, n_agents)
+        hi = min(lo + size, n_agents)
+        for q in range(d_counts.shape[1]):
+            d_counts[c, q] = 0
+            d_init[c, q] = 0
+        for q in range(d_links.shape[1]):
+            d_links[c, q] = 0
+        n_travel = lo
+        stay = 0
+        for i in range(lo, hi):
+            r = decision[i]
+            if r == IN_TRANSIT:
+                stay += 1
+                continue
+            if r != NO_DECISION:
+                link = depart(
+                    i,
+                    r,
+                    agent_place,
+                    agent_route,
+                    agent_pos,
+                    agent_link,
+                    agent_progress,
+                    agent_recent,
+                    route_end,
+                    route_links,
+                    route_length,
+                    link_from,
+                    link_left,
+                    counts,
+                    capacity,
+                    is_camp,
+                    buffer,
+                    avoid_short,
+                )
+                if link == LINK_ELSEWHERE:
+                    stay = -(n_agents + 1)  # flags the chunk (no raise in a parallel loop)
+                    link = -1
+                if link >= 0:
+                    p = agent_place[i]
+                    if i < n_initial and not agent_walked[i]:
+                        d_init[c, p] += 1
+                    d_counts[c, p] -= 1
+                    d_links[c, link] += 1
+            if agent_link[i] >= 0:
+                decision[n_travel] = i
+                n_travel += 1
+        chunk_lo[c] = lo
+        chunk_n[c] = n_travel - lo
+        chunk_on_road[c] = stay
+    link_entries, initial_departures = today.link_entries, today.initial_departures
+    in_transit = 0
+    for c in range(n_chunks):
+        if chunks.on_road[c] < 0:
+            raise AssertionError(ELSEWHERE)
+        in_transit += chunks.on_road[c]
+        for q in range(d_counts.shape[1]):
+            counts[q] += d_counts[c, q]
+            initial_departures[q] += d_init[c, q]
+        for q in range(d_links.shape[1]):
+            link_entries[q] += d_links[c, q]
+    return in_transit
+
+
 @nb.njit(cache=True, _nrt=False)
-def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
+def travel_after_chunks(
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, on_roads
+):
+    """Passes 3 and 4 after ``depart_chunks``."""
+    return _day(
+        CHUNKED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        len(chunks.lo),
+        on_roads,
+    )
+
+
+@nb.njit(cache=True, _nrt=False)
+def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks):
     """Passes 2-4 after ``decide``, in agent order with live counts. Returns (agents on
     roads, removed)."""
-    return _day(False, n_agents, day_key, agents, links, routes, places, today, rules, n_initial)
+    return _day(
+        ORDERED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        1,
+        0,
+    )
 
 
 @nb.njit(cache=True, _nrt=False)
 def step_day(
-    n_agents, seed_key, day, score, agents, links, routes, places, today, rules, n_initial
+    n_agents, seed_key, day, score, agents, links, routes, places, today, rules, n_initial, chunks
 ):
     """The whole day on one thread, in one call: ``prepare_day``, then pass 1 fused into
     pass 2 (each agent decides, then sets off), which gives what ``decide`` then
@@ -408,11 +595,42 @@ def step_day(
     start-of-day weights."""
     prepare_day(routes, places, score, today, rules)
     day_key = day_key_of(seed_key, day)
-    return _day(True, n_agents, day_key, agents, links, routes, places, today, rules, n_initial)
+    return _day(
+        FUSED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        1,
+        0,
+    )
 
 
 @nb.njit(cache=True, _nrt=False)
-def _day(fused, n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
+def _day(
+    mode,
+    n_agents,
+    day_key,
+    agents,
+    links,
+    routes,
+    places,
+    today,
+    rules,
+    n_initial,
+    chunks,
+    n_chunks,
+    on_roads,
+):
+    """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: deciding too; CHUNKED:
+    done by ``depart_chunks``, travellers listed per chunk), 3 and 4. ``on_roads``: agents
+    already counted on a road at the end of the day. Returns (agents on roads, removed)."""
     agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
     agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
     agent_walked, decision, travellers = agents.walked, agents.decision, agents.decision
@@ -436,8 +654,8 @@ def _day(fused, n_agents, day_key, agents, links, routes, places, today, rules, 
     # pass 2: departures of those who decided to move, in agent order; list who travels
     # (``travellers`` is ``decision``, written only at or behind the index being read)
     n_travel = 0
-    on_roads = 0  # agents on a road at the end of the day
-    for i in range(n_agents):
+    fused = mode == FUSED
+    for i in range(n_agents if mode != CHUNKED else 0):
         if fused:
             p = agent_place[i]
             if p < 0:
@@ -466,16 +684,116 @@ def _day(fused, n_agents, day_key, agents, links, routes, places, today, rules, 
                 on_roads += 1
                 continue
         if r != NO_DECISION:
-            departed = False
-            if r >= 0:
-                if agent_route[i] != r:
+            link = depart(
+                i,
+                r,
+                agent_place,
+                agent_route,
+                agent_pos,
+                agent_link,
+                agent_progress,
+                agent_recent,
+                route_end,
+                route_links,
+                route_length,
+                link_from,
+                link_left,
+                counts,
+                capacity,
+                is_camp,
+                buffer,
+                avoid_short,
+            )
+            if link == LINK_ELSEWHERE:
+                raise AssertionError(ELSEWHERE)
+            if link >= 0:
+                p = agent_place[i]
+                if i < n_initial and not agent_walked[i]:
+                    initial_departures[p] += 1  # present on day 0, leaving for the first time
+                counts[p] -= 1
+                link_entries[link] += 1
+                if link_left[link] > 0:
+                    link_left[link] -= 1
+        elif fused and avoid_short:  # stays: no distance today, the average halves
+            agent_recent[i] *= 0.5
+        if agent_link[i] >= 0:
+            travellers[n_travel] = i
+            n_travel += 1
+    if mode != CHUNKED:
+        chunks.lo[0] = 0
+        chunks.n[0] = n_travel
+        n_chunks = 1
+
+    # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore)
+    for c in range(n_chunks):
+        for t in range(chunks.lo[c], chunks.lo[c] + chunks.n[c]):
+            i = travellers[t]
+            moved_today = 0.0
+            hop = 0
+            while agent_link[i] >= 0:
+                link = agent_link[i]
+                speed = link_speed[link]
+                if start_on_foot and not agent_walked[i]:
+                    speed = walk_speed
+                progress = agent_progress[i] + speed
+                moved_today += speed
+                if progress <= link_km[link]:
+                    agent_progress[i] = progress
+                    break
+                agent_walked[i] = True
+                moved_today += link_km[link] - progress
+                agent_progress[i] = 0.0
+                agent_link[i] = -1
+                if link_closed[link]:
+                    # Flee sends an agent on a closed link back to where it set off
+                    back = link_from[link]
+                    agent_place[i] = back
+                    counts[back] += 1
+                    if agent_route[i] >= 0:  # the rest of the route no longer starts here
+                        agent_route[i] = STALE_ROUTE
+                        agent_pos[i] = 0
+                    break
+                here = link_to[link]
+                agent_place[i] = here
+                counts[here] += 1
+                arrivals[here] += 1
+                if moved_today >= speed:
+                    break
+                # evolveMore: move on today if the day's distance allows
+                threshold = move_threshold[here]
+                if avoid_short and is_town[here]:
+                    if (agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5:
+                        threshold = ALWAYS
+                k = K_TRAVEL + 2 * hop
+                hop += 1
+                if hop > 100 or not draw_below(day_key, i, k, threshold):
+                    break
+                r = agent_route[i]
+                if r < 0:
+                    r = pick_route(
+                        uniform(day_key, i, k + 1),
+                        route_offsets[here],
+                        route_offsets[here + 1],
+                        place_live[here],
+                        route_open,
+                        route_base,
+                        route_end,
+                        counts,
+                        capacity,
+                        cdf,
+                        totals[here],
+                        buffer,
+                        wpow,
+                        equal_choice,
+                    )
                     agent_route[i] = r
                     agent_pos[i] = 0
-                p = agent_place[i]
-                link, route, pos = next_link(
+                if r < 0:
+                    break
+                nxt, route, pos = next_link(
                     r,
                     agent_pos[i],
-                    p,
+                    here,
                     route_end,
                     route_links,
                     route_length,
@@ -486,119 +804,22 @@ def _day(fused, n_agents, day_key, agents, links, routes, places, today, rules, 
                     is_camp,
                     buffer,
                 )
+                if nxt == LINK_ELSEWHERE:
+                    raise AssertionError(ELSEWHERE)
                 agent_route[i] = route
                 agent_pos[i] = pos
-                if link >= 0:
-                    if i < n_initial and not agent_walked[i]:
-                        initial_departures[p] += 1  # present on day 0, leaving for the first time
-                    counts[p] -= 1
-                    agent_link[i] = link
-                    agent_progress[i] = 0.0
-                    link_entries[link] += 1
-                    if link_left[link] > 0:
-                        link_left[link] -= 1
-                    departed = True
-            if not departed and avoid_short:
-                agent_recent[i] *= 0.5
-        elif fused and avoid_short:  # stays: no distance today, the average halves
-            agent_recent[i] *= 0.5
-        if agent_link[i] >= 0:
-            travellers[n_travel] = i
-            n_travel += 1
-
-    # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore)
-    for t in range(n_travel):
-        i = travellers[t]
-        moved_today = 0.0
-        hop = 0
-        while agent_link[i] >= 0:
-            link = agent_link[i]
-            speed = link_speed[link]
-            if start_on_foot and not agent_walked[i]:
-                speed = walk_speed
-            progress = agent_progress[i] + speed
-            moved_today += speed
-            if progress <= link_km[link]:
-                agent_progress[i] = progress
-                break
-            agent_walked[i] = True
-            moved_today += link_km[link] - progress
-            agent_progress[i] = 0.0
-            agent_link[i] = -1
-            if link_closed[link]:
-                # Flee sends an agent on a closed link back to where it set off
-                back = link_from[link]
-                agent_place[i] = back
-                counts[back] += 1
-                if agent_route[i] >= 0:  # the rest of the route no longer starts here
-                    agent_route[i] = STALE_ROUTE
-                    agent_pos[i] = 0
-                break
-            here = link_to[link]
-            agent_place[i] = here
-            counts[here] += 1
-            arrivals[here] += 1
-            if moved_today >= speed:
-                break
-            # evolveMore: move on today if the day's distance allows
-            threshold = move_threshold[here]
-            if avoid_short and is_town[here]:
-                if (agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5:
-                    threshold = ALWAYS
-            k = K_TRAVEL + 2 * hop
-            hop += 1
-            if hop > 100 or not draw_below(day_key, i, k, threshold):
-                break
-            r = agent_route[i]
-            if r < 0:
-                r = pick_route(
-                    uniform(day_key, i, k + 1),
-                    route_offsets[here],
-                    route_offsets[here + 1],
-                    place_live[here],
-                    route_open,
-                    route_base,
-                    route_end,
-                    counts,
-                    capacity,
-                    cdf,
-                    totals[here],
-                    buffer,
-                    wpow,
-                    equal_choice,
-                )
-                agent_route[i] = r
-                agent_pos[i] = 0
-            if r < 0:
-                break
-            nxt, route, pos = next_link(
-                r,
-                agent_pos[i],
-                here,
-                route_end,
-                route_links,
-                route_length,
-                link_from,
-                link_left,
-                counts,
-                capacity,
-                is_camp,
-                buffer,
-            )
-            agent_route[i] = route
-            agent_pos[i] = pos
-            if nxt < 0:
-                break
-            counts[here] -= 1
-            agent_link[i] = nxt
-            agent_progress[i] = 0.0
-            link_entries[nxt] += 1
-            if link_left[nxt] > 0:
-                link_left[nxt] -= 1
-        if agent_link[i] >= 0:
-            on_roads += 1
-        if avoid_short:
-            agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
+                if nxt < 0:
+                    break
+                counts[here] -= 1
+                agent_link[i] = nxt
+                agent_progress[i] = 0.0
+                link_entries[nxt] += 1
+                if link_left[nxt] > 0:
+                    link_left[nxt] -= 1
+            if agent_link[i] >= 0:
+                on_roads += 1
+            if avoid_short:
+                agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
 
     # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
     removed = 0
