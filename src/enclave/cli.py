@@ -23,27 +23,40 @@ app = typer.Typer(
 )
 
 
-def _register_commands() -> None:
-    """Attach each stage's command; each lives beside the stage it drives."""
-    from enclave.displacement.cli import flee_command
+@app.callback()
+def _group() -> None:
+    # keeps ``enclave COMMAND`` a group when only the requested command is registered
+    pass
 
-    app.command("flee")(flee_command)
-    from enclave.politics.cli import bargain_command
 
-    app.command("bargain")(bargain_command)
-    from enclave.pipeline.cli import export_flee_command, run_command, scenarios_command
+#: each command and the module that defines it (imported only when needed: ``enclave flee``
+#: need not load the pipeline, the report and their plotting and table libraries)
+COMMANDS = {
+    "flee": ("enclave.displacement.cli", "flee_command"),
+    "bargain": ("enclave.politics.cli", "bargain_command"),
+    "run": ("enclave.pipeline.cli", "run_command"),
+    "scenarios": ("enclave.pipeline.cli", "scenarios_command"),
+    "export-flee": ("enclave.pipeline.cli", "export_flee_command"),
+    "sensitivity": ("enclave.pipeline.explain", "sensitivity_command"),
+    "discover": ("enclave.pipeline.explain", "discover_command"),
+    "calibrate": ("enclave.calibration.cli", "calibrate_command"),
+    "backtest": ("enclave.calibration.cli", "backtest_command"),
+}
 
-    app.command("run")(run_command)
-    app.command("scenarios")(scenarios_command)
-    app.command("export-flee")(export_flee_command)
-    from enclave.pipeline.explain import discover_command, sensitivity_command
 
-    app.command("sensitivity")(sensitivity_command)
-    app.command("discover")(discover_command)
-    from enclave.calibration.cli import backtest_command, calibrate_command
+#: the command named on the command line, set by ``main`` (None: register every command)
+_requested: str | None = None
 
-    app.command("calibrate")(calibrate_command)
-    app.command("backtest")(backtest_command)
+
+def _register_commands(only: str | None = None) -> None:
+    """Attach each stage's command (or only ``only``, by default the one ``main`` was asked
+    for); each lives beside the stage it drives."""
+    import importlib
+
+    only = only or _requested
+    for name, (module, function) in COMMANDS.items():
+        if only is None or name == only:
+            app.command(name)(getattr(importlib.import_module(module), function))
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
@@ -58,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     exit 2. Input errors from the library are caught here: one line, exit 2.
     """
     warnings.showwarning = _show_warning
+    global _requested
+    args = sys.argv[1:] if argv is None else list(argv)
+    _requested = args[0] if args and args[0] in COMMANDS else None
     _register_commands()
     try:
         app(args=argv, prog_name="enclave")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -221,3 +222,49 @@ def test_awareness_5_on_a_published_size_graph_runs_in_bounded_time_and_memory()
     run = simulate(net, d, MoveRules(awareness_level=5), 1)
     assert time.perf_counter() - started < 10.0
     assert run.occupancy[-1, -4:].sum() > 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(world=small_worlds(), seed=st.integers(0, 2**32))
+def test_one_thread_kernel_equals_the_parallel_pair_every_day(world, seed):
+    """step_day (decide fused into the departures, in-transit agents moved in the same
+    loop) and decide + travel_day give the same counts, with camps near capacity, closed
+    links and daily quotas (the hypothesis worlds have all three)."""
+    net, drivers, rules = world
+    one = simulate(net, drivers, rules, seed, threads=1)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(engine, "MIN_AGENTS_PER_THREAD", 0)
+        m.setattr(engine.ThreadChooser, "threads_for", lambda self, day, n: self.threads)
+        both = simulate(net, drivers, rules, seed, threads=2)
+    for name in ("occupancy", "arrivals", "link_entries", "on_links", "removed"):
+        assert np.array_equal(getattr(one, name), getattr(both, name)), name
+    assert np.array_equal(one.initial_departures, both.initial_departures)
+
+
+def test_integer_move_draw_is_exactly_uniform_below_p():
+    """``draw_below`` (53 bits against ceil(p * 2**53), no hash at p = 0 or 1) decides as
+    ``uniform < p`` does, for chances at and around the 2**-53 grid."""
+    from enclave.displacement import kernel
+
+    rng = np.random.default_rng(3)
+    grid = rng.integers(0, 2**53, 200).astype(np.float64) / 2.0**53
+    chances = np.concatenate(
+        [
+            [0.0, 1.0, 2.0**-53, 1 - 2.0**-53, 0.001, 0.5],
+            grid,
+            np.nextafter(grid, 1.0),
+            rng.random(200),
+        ]
+    )
+    thresholds = kernel.chance_threshold(chances)
+    key = np.uint64(kernel.day_key_of(np.uint64(11), 4))
+    for agent in range(0, 4000, 7):
+        for p, t in zip(chances[::13], thresholds[::13]):
+            u = kernel.uniform(key, agent, kernel.K_MOVE)
+            assert kernel.draw_below(key, agent, kernel.K_MOVE, t) == (u < p)
+    # where the draw sits on the grid, the comparison is exact at both sides of it
+    for agent in range(50):
+        u = kernel.uniform(key, agent, kernel.K_MOVE)
+        for p in (u, np.nextafter(u, 1.0), np.nextafter(u, 0.0)):
+            t = kernel.chance_threshold(np.array([p]))[0]
+            assert kernel.draw_below(key, agent, kernel.K_MOVE, t) == (u < p)

@@ -2,26 +2,35 @@
 
 One day follows Flee 3.1's ``Ecosystem.evolve``:
 
-1. *Decide* (``Person.evolve`` for every agent not on a road): draw against the move chance
-   of the agent's place; a mover without a route picks one by Flee's weights. This pass is
-   parallel: every draw is a counter-based hash of (seed, day, agent, draw number), so the
-   result does not depend on the number of threads, and it weighs routes with the counts
-   at the start of the day (in Flee only departures change counts during this pass).
-2. *Depart*, in agent order (``Person.take_next_step``): the next link of the route must be
-   open (and under its daily quota), and a route to a camp that is nearly full
-   (capacity multiplier < 0.5) is dropped, with live counts.
-3. *Travel*, in agent order (``Person.finish_travel``): each agent on a road advances by its
-   day's speed; an agent that reaches the end of its link and has moved less than its speed
-   today may move on at once (``evolveMore``), with live counts, hop after hop.
+1. *Decide* (``Person.evolve`` for every agent at a place, ``decide_one``): draw against
+   the move chance of the agent's place; a mover without a route picks one by Flee's
+   weights (``pick_day_route``), with the counts at the start of the day (in Flee only
+   departures change counts during this pass). Every draw is a counter-based hash of
+   (seed, day, agent, draw number), so no result depends on which thread draws it. An
+   agent that stays on its road all day moves along it here (``stays_on_road``): that
+   touches only its own state.
+2. *Depart*, in agent order (``Person.take_next_step``, ``next_link``): the next link of
+   the route must be open (and under its daily quota), and a route to a camp that is
+   nearly full (capacity multiplier < 0.5) is dropped, with live counts.
+3. *Travel*, in agent order (``Person.finish_travel``): each agent that set off today or
+   reaches the end of its road advances by its day's speed; one that reaches the end of
+   its link and has moved less than its speed today may move on at once (``evolveMore``),
+   with live counts (``pick_route``), hop after hop.
 4. Camps as sinks. The recent-travel average (``avoid_short_stints``) is updated in
    pass 1 for those who stay and in passes 2-3 for those who try to move.
+
+On one thread ``step_day`` does a whole day in one call (``prepare_day``, then pass 1
+fused into pass 2: identical, since a decision reads only the agent's own state and the
+start-of-day weights). On more, ``decide`` runs pass 1 on all threads and ``travel_day``
+the ordered passes; both give the same bytes.
 
 The state crosses from ``engine`` into the kernels as a few named tuples: ``Agents`` (one
 array per agent field), ``Links``, ``Routes`` and ``Places`` (the fixed network), ``Today``
 (the day's counts, quotas and weights) and ``Rules`` (Flee's settings, named scalars).
-Each kernel unpacks the arrays it uses once, at its top: an array read out of a tuple
-inside a hot loop costs a reference-count update per read (measured: mali ran ~10x
-slower that way).
+The kernels allocate nothing and compile without numba's reference counting
+(``_nrt=False``): with it, every helper call that takes arrays cost atomic
+increments and decrements per array (perf: ~19 % of mali's time), so the rules could not
+live in one small function each. Arrays are unpacked once, at a kernel's top.
 """
 
 from __future__ import annotations
@@ -38,6 +47,15 @@ NO_DECISION = -2
 # start where it now stands; its next move attempt finds no link to the route's next place,
 # drops the route and does not move that day (Person.take_next_step)
 STALE_ROUTE = -3
+# decision of an agent that stays on its road all day (moved along it already by the pass
+# that decides: its day touches only its own state, so any pass, on any thread, may do it)
+IN_TRANSIT = -4
+# how ``_day`` finds pass 2 done
+ORDERED, FUSED, CHUNKED = 0, 1, 2
+# what ``next_link`` returns for a route whose next link does not start where the agent
+# stands (bug 2 of issue 9); every departure is checked
+LINK_ELSEWHERE = -9
+ELSEWHERE = "departure along a link that starts elsewhere"
 
 # draw numbers (the "k" of the counter-based generator; 256 per agent and day)
 K_MOVE = 0
@@ -57,9 +75,13 @@ Places = namedtuple("Places", "capacity is_camp deactivation live")
 #: the day's per-place and per-link state and weights
 Today = namedtuple(
     "Today",
-    "counts arrivals link_entries link_left link_closed movechance is_town "
-    "route_base route_open cdf totals initial_departures",
+    "counts arrivals link_entries link_left link_closed movechance move_threshold is_town "
+    "route_base route_open cdf totals initial_departures link_speed",
 )
+#: per-chunk scratch of the parallel departures: each chunk's first agent, its travellers'
+#: count, the agents that stayed on their road, and its changes to the counts, link
+#: entries and day-0 departures
+Chunks = namedtuple("Chunks", "lo n on_road counts link_entries initial_departures")
 #: Flee's move settings; ``equal_choice``: awareness 0, every open route weighs the same
 Rules = namedtuple(
     "Rules",
@@ -77,11 +99,37 @@ def mix64(z: np.uint64) -> np.uint64:
 
 
 @nb.njit(inline="always", cache=True)
-def uniform(day_key: np.uint64, agent: np.int64, k: np.int64) -> float:
-    """U[0, 1) for (day, agent, draw k): SplitMix64 over a unique counter."""
+def draw_bits(day_key: np.uint64, agent: np.int64, k: np.int64) -> np.uint64:
+    """53 random bits for (day, agent, draw k): SplitMix64 over a unique counter."""
     counter = np.uint64(agent) * np.uint64(256) + np.uint64(k)
-    h = mix64(day_key + GOLDEN * (counter + np.uint64(1)))
-    return float(h >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return mix64(day_key + GOLDEN * (counter + np.uint64(1))) >> np.uint64(11)
+
+
+@nb.njit(inline="always", cache=True)
+def uniform(day_key: np.uint64, agent: np.int64, k: np.int64) -> float:
+    """U[0, 1) for (day, agent, draw k): ``draw_bits / 2**53``."""
+    return float(draw_bits(day_key, agent, k)) * (1.0 / 9007199254740992.0)
+
+
+#: ``draw_bits < chance_threshold(p)`` is exactly ``uniform < p`` (both sides scaled by
+#: 2**53, which is exact): the move draw compares integers, and needs no hash where p is
+#: 0 or 1 (the draws are counters, so skipping one shifts no other)
+ALWAYS = np.uint64(1 << 53)
+
+
+def chance_threshold(chance: np.ndarray) -> np.ndarray:
+    """``ceil(p * 2**53)`` as uint64, for move chances p in [0, 1]."""
+    return np.ceil(np.asarray(chance, dtype=np.float64) * float(1 << 53)).astype(np.uint64)
+
+
+@nb.njit(inline="always", cache=True)
+def draw_below(day_key: np.uint64, agent: np.int64, k: np.int64, threshold: np.uint64):
+    """``uniform(day_key, agent, k) < p`` for ``threshold = chance_threshold(p)``."""
+    if threshold == np.uint64(0):
+        return False
+    if threshold >= ALWAYS:
+        return True
+    return draw_bits(day_key, agent, k) < threshold
 
 
 @nb.njit(cache=True)
@@ -111,7 +159,27 @@ def live_weight(base: float, count: np.int64, capacity: np.int64, buffer: float,
     return w
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, _nrt=False)
+def prepare_day(routes, places, score, today, rules):
+    """The day's per-route and per-place values, in one call: which routes are open (every
+    link along them open), the move-draw thresholds, the routes' base weights and the
+    places' cumulative weights (``base_weights``, ``build_place_cdf``)."""
+    route_links, route_open, link_closed = routes.links, today.route_open, today.link_closed
+    for r in range(route_links.shape[0]):
+        ok = True
+        for h in range(route_links.shape[1]):
+            link = route_links[r, h]
+            if link >= 0 and link_closed[link]:
+                ok = False
+        route_open[r] = ok
+    movechance, move_threshold = today.movechance, today.move_threshold
+    for p in range(len(movechance)):
+        move_threshold[p] = np.uint64(np.ceil(movechance[p] * 9007199254740992.0))
+    base_weights(routes, score, today, rules)
+    build_place_cdf(routes, places, today, rules)
+
+
+@nb.njit(cache=True, _nrt=False)
 def base_weights(routes, score, today, rules):
     """Each route's distance-and-score weight for the day (0 for a closed route).
 
@@ -128,7 +196,7 @@ def base_weights(routes, score, today, rules):
             route_base[r] = 0.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, _nrt=False)
 def build_place_cdf(routes, places, today, rules):
     """Cumulative route weights per place from the start-of-day counts (for pass 1).
 
@@ -157,257 +225,601 @@ def build_place_cdf(routes, places, today, rules):
         totals[p] = acc
 
 
-# The hot loops below do not call helpers that take arrays: in numba each such call costs
-# reference-count updates per array (measured ~40 ns a call here, against < 1 ns for the
-# same code written in the loop), so route picking and Flee's take_next_step are written
-# out where they are used.
+# Each Flee rule the hot loops need is one small function below (route choice, the next
+# step of a route, the move-on draw); they take arrays and are inlined by LLVM (measured:
+# no cost against the same code written out in the loop).
 
 
-@nb.njit(parallel=True, cache=True)
-def decide(n_agents, day_key, agents, routes, today, avoid_short):
-    """Pass 1, in parallel: who tries to move today, and along which route.
+@nb.njit(inline="always", cache=True)
+def pick_day_route(u, lo, hi, cdf, total):
+    """The route among ``lo:hi`` that ``u`` picks by the day's cumulative weights ``cdf``
+    (``total``: the place's total), by binary search; NO_ROUTE where the total is 0."""
+    if total <= 0.0:
+        return NO_ROUTE
+    target = u * total
+    a, b = lo, hi - 1
+    while a < b:  # first route whose running total exceeds the target
+        m = (a + b) // 2
+        if cdf[m] > target:
+            b = m
+        else:
+            a = m + 1
+    return a
 
-    ``decision[i]``: NO_DECISION (stays), NO_ROUTE (would move, has nowhere to go), or the
-    route to follow (an agent that already has a route keeps it). Routes are drawn from
-    the day's cumulative weights by binary search. An agent that stays moves no distance
-    today, so its recent-travel average is updated here.
+
+@nb.njit(inline="always", cache=True)
+def pick_route(
+    u,
+    lo,
+    hi,
+    live,
+    route_open,
+    route_base,
+    route_end,
+    counts,
+    capacity,
+    cdf,
+    total,
+    buffer,
+    wpow,
+    equal_choice,
+):
+    """Flee's ``selectRoute``: the route among ``lo:hi`` (one place's routes) that ``u``
+    picks, by the day's weights, or NO_ROUTE where none is open.
+
+    ``live``: weigh with the live counts (a route from here ends at a place with a
+    capacity); otherwise the day's cumulative weights ``cdf`` (total ``total``) hold and
+    the pick is a binary search. Where every open route weighs 0, open routes weigh 1 each
+    (Flee's ``normalizeWeights``).
     """
+    if live:
+        total = 0.0
+        for q in range(lo, hi):
+            if route_open[q] and not equal_choice:
+                end = route_end[q]
+                total += live_weight(route_base[q], counts[end], capacity[end], buffer, wpow)
+        equal = total <= 0.0
+        if equal:
+            for q in range(lo, hi):
+                if route_open[q]:
+                    total += 1.0
+        target = u * total
+        acc = 0.0
+        for q in range(lo, hi):
+            if route_open[q]:
+                if equal:
+                    acc += 1.0
+                else:
+                    end = route_end[q]
+                    acc += live_weight(route_base[q], counts[end], capacity[end], buffer, wpow)
+                if target < acc:
+                    return q
+        return NO_ROUTE
+    return pick_day_route(u, lo, hi, cdf, total)
+
+
+@nb.njit(inline="always", cache=True)
+def next_link(
+    r,
+    pos,
+    here,
+    route_end,
+    route_links,
+    route_length,
+    link_from,
+    link_left,
+    counts,
+    capacity,
+    is_camp,
+    buffer,
+):
+    """Flee's ``take_next_step`` for an agent at ``here`` on route ``r`` at hop ``pos``.
+
+    Returns ``(link, route, pos)``: the link to set off on (-1: none today) and the route
+    state after it. A route to a camp that is nearly full (capacity multiplier < 0.5) is
+    dropped, and so is one whose next link is closed or out of today's quota; the route
+    ends after its last hop.
+    """
+    end = route_end[r]
+    if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
+        return -1, NO_ROUTE, 0
+    link = route_links[r, pos]
+    if link_from[link] != here:
+        return LINK_ELSEWHERE, r, pos  # a bug: the callers stop the run
+    if link_left[link] == 0:  # closed, or today's quota used up
+        return -1, NO_ROUTE, 0
+    if pos + 1 >= route_length[r]:
+        return link, NO_ROUTE, 0
+    return link, r, pos + 1
+
+
+@nb.njit(inline="always", cache=True)
+def stays_on_road(i, link, agent_progress, agent_recent, agent_walked, link_km, link_speed, rules):
+    """Flee's ``finish_travel`` for agent i on ``link`` where it does not reach the end
+    today: it advances by its day's speed (and its recent-travel average takes the day's
+    distance). Returns False, changing nothing, where it would reach the end (the
+    travel pass then moves it on in agent order)."""
+    speed = link_speed[link]
+    if rules.start_on_foot and not agent_walked[i]:
+        speed = rules.max_walk_speed
+    progress = agent_progress[i] + speed
+    if progress > link_km[link]:
+        return False
+    agent_progress[i] = progress
+    if rules.avoid_short_stints:
+        agent_recent[i] = (agent_recent[i] + speed / rules.max_move_speed) / 2.0
+    return True
+
+
+@nb.njit(inline="always", cache=True)
+def decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals):
+    """Flee's ``Person.evolve`` for agent i at place p: NO_DECISION (stays), NO_ROUTE
+    (would move, has nowhere to go) or the route to follow, drawn with the day's
+    cumulative weights (start-of-day counts). An agent that has a route keeps it."""
+    if not draw_below(day_key, i, K_MOVE, move_threshold[p]):
+        return NO_DECISION
+    r = agent_route[i]
+    if r == STALE_ROUTE:  # take_next_step finds no link: route dropped, no move
+        agent_route[i] = NO_ROUTE
+        return NO_ROUTE
+    if r >= 0:
+        return r
+    return pick_day_route(
+        uniform(day_key, i, K_ROUTE), route_offsets[p], route_offsets[p + 1], cdf, totals[p]
+    )
+
+
+@nb.njit(parallel=True, cache=True, _nrt=False)
+def decide(n_agents, day_key, agents, links, routes, today, rules):
+    """Pass 1 on all threads (for ``travel_day``): each agent's ``decide_one`` into
+    ``agents.decision``; an agent that stays on its road all day moves along it here
+    (IN_TRANSIT); NO_DECISION for one that reaches the end of its road today (the travel
+    pass moves it, in agent order) or has left. An agent that stays at its place moves no
+    distance today, so its recent-travel average is updated here."""
     agent_place, agent_link, agent_route = agents.place, agents.link, agents.route
     agent_recent, decision = agents.recent, agents.decision
-    movechance, route_offsets, cdf, totals = (
-        today.movechance,
-        routes.offsets,
-        today.cdf,
-        today.totals,
-    )
-    moves = 0
+    agent_progress, agent_walked = agents.progress, agents.walked
+    link_km, link_speed = links.km, today.link_speed
+    move_threshold, route_offsets = today.move_threshold, routes.offsets
+    cdf, totals = today.cdf, today.totals
+    avoid_short = rules.avoid_short_stints
     for i in nb.prange(n_agents):
         p = agent_place[i]
-        if p < 0 or agent_link[i] >= 0:
+        if p < 0:
             decision[i] = NO_DECISION
             continue
-        if uniform(day_key, i, K_MOVE) < movechance[p]:
-            r = agent_route[i]
-            if r == STALE_ROUTE:  # take_next_step finds no link: route dropped, no move
-                agent_route[i] = NO_ROUTE
-                r = NO_ROUTE
-            elif r < 0:
-                total = totals[p]
-                if total > 0.0:
-                    target = uniform(day_key, i, K_ROUTE) * total
-                    a, b = route_offsets[p], route_offsets[p + 1] - 1
-                    while a < b:  # first route whose running total exceeds the target
-                        m = (a + b) // 2
-                        if cdf[m] > target:
-                            b = m
-                        else:
-                            a = m + 1
-                    r = a
-                else:
-                    r = NO_ROUTE
-            decision[i] = r
-            moves += 1
-        else:
-            decision[i] = NO_DECISION
-            if avoid_short:  # no distance today: the recent average halves
-                agent_recent[i] *= 0.5
-    return moves
+        link = agent_link[i]
+        if link >= 0:
+            on_road = stays_on_road(
+                i, link, agent_progress, agent_recent, agent_walked, link_km, link_speed, rules
+            )
+            decision[i] = IN_TRANSIT if on_road else NO_DECISION
+            continue
+        r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
+        decision[i] = r
+        if r == NO_DECISION and avoid_short:  # no distance today: the average halves
+            agent_recent[i] *= 0.5
 
 
-@nb.njit(cache=True)
-def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial):
-    """Passes 2-4 in agent order with live counts. Returns (agents on roads, removed).
+@nb.njit(inline="always", cache=True)
+def depart(
+    i,
+    r,
+    agent_place,
+    agent_route,
+    agent_pos,
+    agent_link,
+    agent_progress,
+    agent_recent,
+    route_end,
+    route_links,
+    route_length,
+    link_from,
+    link_left,
+    counts,
+    capacity,
+    is_camp,
+    buffer,
+    avoid_short,
+):
+    """Agent i, which decided ``r`` (NO_ROUTE or a route), sets off if it can (Flee's
+    ``take_next_step`` via ``next_link``): its own state only; returns the link it took
+    (-1: none, and its recent-travel average halves). The caller updates the counts.
+    Arrays, not named tuples: this runs inside a parallel loop, where numba does not
+    write through arrays read out of a tuple."""
+    link = -1
+    if r >= 0:
+        if agent_route[i] != r:
+            agent_route[i] = r
+            agent_pos[i] = 0
+        link, route, pos = next_link(
+            r,
+            agent_pos[i],
+            agent_place[i],
+            route_end,
+            route_links,
+            route_length,
+            link_from,
+            link_left,
+            counts,
+            capacity,
+            is_camp,
+            buffer,
+        )
+        if link == LINK_ELSEWHERE:
+            return link
+        agent_route[i] = route
+        agent_pos[i] = pos
+        if link >= 0:
+            agent_link[i] = link
+            agent_progress[i] = 0.0
+    if link < 0 and avoid_short:
+        agent_recent[i] *= 0.5
+    return link
 
-    ``agents.decision`` (pass 1's output) is reused as the list of travellers: it is
-    written only at or behind the index being read.
-    """
+
+@nb.njit(parallel=True, cache=True, _nrt=False)
+def depart_chunks(n_agents, agents, links, routes, places, today, rules, n_initial, chunks):
+    """Pass 2 on all threads, for a day on which its order cannot matter: no link has a
+    daily quota and no camp is nearly full at the start of the day (counts only fall in
+    this pass, so every camp check gives what it gives at the start). Each chunk of agents
+    lists its travellers at the start of its own range of ``agents.decision``, in agent
+    order, and sums its changes to the counts; they are added after the chunks (integer
+    sums: the same whatever the order). Returns the agents that stayed on their road."""
+    decision, agent_link, agent_place = agents.decision, agents.link, agents.place
+    agent_walked, agent_route, agent_pos = agents.walked, agents.route, agents.pos
+    agent_progress, agent_recent = agents.progress, agents.recent
+    route_end, route_links, route_length = routes.end, routes.links, routes.length
+    link_from, link_left, counts = links.origin, today.link_left, today.counts
+    capacity, is_camp = places.capacity, places.is_camp
+    buffer, avoid_short = rules.capacity_buffer, rules.avoid_short_stints
+    n_chunks = len(chunks.lo)
+    size = (n_agents + n_chunks - 1) // n_chunks
+    d_counts, d_links, d_init = chunks.counts, chunks.link_entries, chunks.initial_departures
+    chunk_lo, chunk_n, chunk_on_road = chunks.lo, chunks.n, chunks.on_road
+    for c in nb.prange(n_chunks):
+        lo = min(c * size, n_agents)
+        hi = min(lo + size, n_agents)
+        for q in range(d_counts.shape[1]):
+            d_counts[c, q] = 0
+            d_init[c, q] = 0
+        for q in range(d_links.shape[1]):
+            d_links[c, q] = 0
+        n_travel = lo
+        stay = 0
+        for i in range(lo, hi):
+            r = decision[i]
+            if r == IN_TRANSIT:
+                stay += 1
+                continue
+            if r != NO_DECISION:
+                link = depart(
+                    i,
+                    r,
+                    agent_place,
+                    agent_route,
+                    agent_pos,
+                    agent_link,
+                    agent_progress,
+                    agent_recent,
+                    route_end,
+                    route_links,
+                    route_length,
+                    link_from,
+                    link_left,
+                    counts,
+                    capacity,
+                    is_camp,
+                    buffer,
+                    avoid_short,
+                )
+                if link == LINK_ELSEWHERE:
+                    stay = -(n_agents + 1)  # flags the chunk (no raise in a parallel loop)
+                    link = -1
+                if link >= 0:
+                    p = agent_place[i]
+                    if i < n_initial and not agent_walked[i]:
+                        d_init[c, p] += 1
+                    d_counts[c, p] -= 1
+                    d_links[c, link] += 1
+            if agent_link[i] >= 0:
+                decision[n_travel] = i
+                n_travel += 1
+        chunk_lo[c] = lo
+        chunk_n[c] = n_travel - lo
+        chunk_on_road[c] = stay
+    link_entries, initial_departures = today.link_entries, today.initial_departures
+    in_transit = 0
+    for c in range(n_chunks):
+        if chunks.on_road[c] < 0:
+            raise AssertionError(ELSEWHERE)
+        in_transit += chunks.on_road[c]
+        for q in range(d_counts.shape[1]):
+            counts[q] += d_counts[c, q]
+            initial_departures[q] += d_init[c, q]
+        for q in range(d_links.shape[1]):
+            link_entries[q] += d_links[c, q]
+    return in_transit
+
+
+@nb.njit(cache=True, _nrt=False)
+def travel_after_chunks(
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, on_roads
+):
+    """Passes 3 and 4 after ``depart_chunks``."""
+    return _day(
+        CHUNKED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        len(chunks.lo),
+        on_roads,
+    )
+
+
+@nb.njit(cache=True, _nrt=False)
+def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks):
+    """Passes 2-4 after ``decide``, in agent order with live counts. Returns (agents on
+    roads, removed)."""
+    return _day(
+        ORDERED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        1,
+        0,
+    )
+
+
+@nb.njit(cache=True, _nrt=False)
+def step_day(
+    n_agents, seed_key, day, score, agents, links, routes, places, today, rules, n_initial, chunks
+):
+    """The whole day on one thread, in one call: ``prepare_day``, then pass 1 fused into
+    pass 2 (each agent decides, then sets off), which gives what ``decide`` then
+    ``travel_day`` give, since a decision reads only the agent's own state and the day's
+    start-of-day weights."""
+    prepare_day(routes, places, score, today, rules)
+    day_key = day_key_of(seed_key, day)
+    return _day(
+        FUSED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        1,
+        0,
+    )
+
+
+@nb.njit(cache=True, _nrt=False)
+def _day(
+    mode,
+    n_agents,
+    day_key,
+    agents,
+    links,
+    routes,
+    places,
+    today,
+    rules,
+    n_initial,
+    chunks,
+    n_chunks,
+    on_roads,
+):
+    """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: deciding too; CHUNKED:
+    done by ``depart_chunks``, travellers listed per chunk), 3 and 4. ``on_roads``: agents
+    already counted on a road at the end of the day. Returns (agents on roads, removed)."""
     agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
     agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
     agent_walked, decision, travellers = agents.walked, agents.decision, agents.decision
-    link_from, link_to, link_km, link_speed = links.origin, links.end, links.km, links.speed
+    link_from, link_to, link_km = links.origin, links.end, links.km
     route_offsets, route_end, route_links = routes.offsets, routes.end, routes.links
     route_length = routes.length
     capacity, is_camp, deactivation = places.capacity, places.is_camp, places.deactivation
     place_live = places.live
     counts, arrivals, link_entries = today.counts, today.arrivals, today.link_entries
-    link_left, link_closed, movechance = today.link_left, today.link_closed, today.movechance
+    link_left, link_closed = today.link_left, today.link_closed
+    move_threshold, link_speed = today.move_threshold, today.link_speed
     is_town, route_base, route_open = today.is_town, today.route_base, today.route_open
     cdf, totals, initial_departures = today.cdf, today.totals, today.initial_departures
     buffer, wpow = rules.capacity_buffer, rules.weight_power
-    uniform_choice = rules.equal_choice
+    equal_choice = rules.equal_choice
     max_speed, walk_speed = rules.max_move_speed, rules.max_walk_speed
     start_on_foot = rules.start_on_foot
     avoid_short = rules.avoid_short_stints
     sinks = rules.camps_are_sinks
 
     # pass 2: departures of those who decided to move, in agent order; list who travels
+    # (``travellers`` is ``decision``, written only at or behind the index being read)
     n_travel = 0
-    for i in range(n_agents):
-        r = decision[i]
-        if r != NO_DECISION:
-            departed = False
-            if r >= 0:
-                if agent_route[i] != r:
-                    agent_route[i] = r
-                    agent_pos[i] = 0
-                p = agent_place[i]
-                # Flee's take_next_step (written out, see above)
-                link = -1
-                end = route_end[r]
-                if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
-                    agent_route[i] = NO_ROUTE  # the destination camp is (nearly) full
-                    agent_pos[i] = 0
+    fused = mode == FUSED
+    for i in range(n_agents if mode != CHUNKED else 0):
+        if fused:
+            p = agent_place[i]
+            if p < 0:
+                continue
+            link = agent_link[i]
+            if link >= 0:
+                if stays_on_road(
+                    i,
+                    link,
+                    agent_progress,
+                    agent_recent,
+                    agent_walked,
+                    link_km,
+                    link_speed,
+                    rules,
+                ):
+                    on_roads += 1
                 else:
-                    link = route_links[r, agent_pos[i]]
-                    if link_from[link] != p:
-                        raise AssertionError("departure along a link that starts elsewhere")
-                    if link_left[link] == 0:  # closed, or today's quota used up
-                        agent_route[i] = NO_ROUTE
-                        agent_pos[i] = 0
-                        link = -1
-                    elif agent_pos[i] + 1 >= route_length[r]:
-                        agent_route[i] = NO_ROUTE
-                        agent_pos[i] = 0
-                    else:
-                        agent_pos[i] += 1
-                if link >= 0:
-                    if i < n_initial and not agent_walked[i]:
-                        initial_departures[p] += 1  # present on day 0, leaving for the first time
-                    counts[p] -= 1
-                    agent_link[i] = link
-                    agent_progress[i] = 0.0
-                    link_entries[link] += 1
-                    if link_left[link] > 0:
-                        link_left[link] -= 1
-                    departed = True
-            if not departed and avoid_short:
-                agent_recent[i] *= 0.5
+                    travellers[n_travel] = i
+                    n_travel += 1
+                continue
+            r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
+        else:
+            r = decision[i]
+            if r == IN_TRANSIT:  # moved along its road by ``decide``
+                on_roads += 1
+                continue
+        if r != NO_DECISION:
+            link = depart(
+                i,
+                r,
+                agent_place,
+                agent_route,
+                agent_pos,
+                agent_link,
+                agent_progress,
+                agent_recent,
+                route_end,
+                route_links,
+                route_length,
+                link_from,
+                link_left,
+                counts,
+                capacity,
+                is_camp,
+                buffer,
+                avoid_short,
+            )
+            if link == LINK_ELSEWHERE:
+                raise AssertionError(ELSEWHERE)
+            if link >= 0:
+                p = agent_place[i]
+                if i < n_initial and not agent_walked[i]:
+                    initial_departures[p] += 1  # present on day 0, leaving for the first time
+                counts[p] -= 1
+                link_entries[link] += 1
+                if link_left[link] > 0:
+                    link_left[link] -= 1
+        elif fused and avoid_short:  # stays: no distance today, the average halves
+            agent_recent[i] *= 0.5
         if agent_link[i] >= 0:
             travellers[n_travel] = i
             n_travel += 1
+    if mode != CHUNKED:
+        chunks.lo[0] = 0
+        chunks.n[0] = n_travel
+        n_chunks = 1
 
     # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore)
-    on_roads = 0
-    for t in range(n_travel):
-        i = travellers[t]
-        moved_today = 0.0
-        hop = 0
-        while agent_link[i] >= 0:
-            link = agent_link[i]
-            speed = link_speed[link]
-            if np.isnan(speed):
-                speed = max_speed
-            if start_on_foot and not agent_walked[i]:
-                speed = walk_speed
-            progress = agent_progress[i] + speed
-            moved_today += speed
-            if progress <= link_km[link]:
-                agent_progress[i] = progress
-                break
-            agent_walked[i] = True
-            moved_today += link_km[link] - progress
-            agent_progress[i] = 0.0
-            agent_link[i] = -1
-            if link_closed[link]:
-                # Flee sends an agent on a closed link back to where it set off
-                back = link_from[link]
-                agent_place[i] = back
-                counts[back] += 1
-                if agent_route[i] >= 0:  # the rest of the route no longer starts here
-                    agent_route[i] = STALE_ROUTE
+    for c in range(n_chunks):
+        for t in range(chunks.lo[c], chunks.lo[c] + chunks.n[c]):
+            i = travellers[t]
+            moved_today = 0.0
+            hop = 0
+            while agent_link[i] >= 0:
+                link = agent_link[i]
+                speed = link_speed[link]
+                if start_on_foot and not agent_walked[i]:
+                    speed = walk_speed
+                progress = agent_progress[i] + speed
+                moved_today += speed
+                if progress <= link_km[link]:
+                    agent_progress[i] = progress
+                    break
+                agent_walked[i] = True
+                moved_today += link_km[link] - progress
+                agent_progress[i] = 0.0
+                agent_link[i] = -1
+                if link_closed[link]:
+                    # Flee sends an agent on a closed link back to where it set off
+                    back = link_from[link]
+                    agent_place[i] = back
+                    counts[back] += 1
+                    if agent_route[i] >= 0:  # the rest of the route no longer starts here
+                        agent_route[i] = STALE_ROUTE
+                        agent_pos[i] = 0
+                    break
+                here = link_to[link]
+                agent_place[i] = here
+                counts[here] += 1
+                arrivals[here] += 1
+                if moved_today >= speed:
+                    break
+                # evolveMore: move on today if the day's distance allows
+                threshold = move_threshold[here]
+                if avoid_short and is_town[here]:
+                    if (agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5:
+                        threshold = ALWAYS
+                k = K_TRAVEL + 2 * hop
+                hop += 1
+                if hop > 100 or not draw_below(day_key, i, k, threshold):
+                    break
+                r = agent_route[i]
+                if r < 0:
+                    r = pick_route(
+                        uniform(day_key, i, k + 1),
+                        route_offsets[here],
+                        route_offsets[here + 1],
+                        place_live[here],
+                        route_open,
+                        route_base,
+                        route_end,
+                        counts,
+                        capacity,
+                        cdf,
+                        totals[here],
+                        buffer,
+                        wpow,
+                        equal_choice,
+                    )
+                    agent_route[i] = r
                     agent_pos[i] = 0
-                break
-            here = link_to[link]
-            agent_place[i] = here
-            counts[here] += 1
-            arrivals[here] += 1
-            if moved_today >= speed:
-                break
-            # evolveMore: move on today if the day's distance allows
-            chance = movechance[here]
-            if avoid_short and is_town[here]:
-                if (agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5:
-                    chance = 1.0
-            k = K_TRAVEL + 2 * hop
-            hop += 1
-            if hop > 100 or uniform(day_key, i, k) >= chance:
-                break
-            r = agent_route[i]
-            if r < 0:
-                u = uniform(day_key, i, k + 1)
-                lo, hi = route_offsets[here], route_offsets[here + 1]
-                if place_live[here]:
-                    # weights with live counts (a route here ends at a place with capacity)
-                    total = 0.0
-                    for q in range(lo, hi):
-                        if route_open[q] and not uniform_choice:
-                            end = route_end[q]
-                            total += live_weight(
-                                route_base[q], counts[end], capacity[end], buffer, wpow
-                            )
-                    equal = total <= 0.0
-                    if equal:
-                        for q in range(lo, hi):
-                            if route_open[q]:
-                                total += 1.0
-                    target = u * total
-                    acc = 0.0
-                    for q in range(lo, hi):
-                        if route_open[q]:
-                            if equal:
-                                acc += 1.0
-                            else:
-                                end = route_end[q]
-                                acc += live_weight(
-                                    route_base[q], counts[end], capacity[end], buffer, wpow
-                                )
-                            if target < acc:
-                                r = q
-                                break
-                else:  # no route here ends at a place with capacity: the day's weights hold
-                    total = totals[here]
-                    if total > 0.0:
-                        target = u * total
-                        a, b = lo, hi - 1
-                        while a < b:
-                            m = (a + b) // 2
-                            if cdf[m] > target:
-                                b = m
-                            else:
-                                a = m + 1
-                        r = a
-                agent_route[i] = r
-                agent_pos[i] = 0
-            if r < 0:
-                break
-            # Flee's take_next_step (written out, see above)
-            end = route_end[r]
-            if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
-                agent_route[i] = NO_ROUTE
-                agent_pos[i] = 0
-                break
-            nxt = route_links[r, agent_pos[i]]
-            if link_from[nxt] != here:
-                raise AssertionError("departure along a link that starts elsewhere")
-            if link_left[nxt] == 0:
-                agent_route[i] = NO_ROUTE
-                agent_pos[i] = 0
-                break
-            if agent_pos[i] + 1 >= route_length[r]:
-                agent_route[i] = NO_ROUTE
-                agent_pos[i] = 0
-            else:
-                agent_pos[i] += 1
-            counts[here] -= 1
-            agent_link[i] = nxt
-            agent_progress[i] = 0.0
-            link_entries[nxt] += 1
-            if link_left[nxt] > 0:
-                link_left[nxt] -= 1
-        if agent_link[i] >= 0:
-            on_roads += 1
-        if avoid_short:
-            agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
+                if r < 0:
+                    break
+                nxt, route, pos = next_link(
+                    r,
+                    agent_pos[i],
+                    here,
+                    route_end,
+                    route_links,
+                    route_length,
+                    link_from,
+                    link_left,
+                    counts,
+                    capacity,
+                    is_camp,
+                    buffer,
+                )
+                if nxt == LINK_ELSEWHERE:
+                    raise AssertionError(ELSEWHERE)
+                agent_route[i] = route
+                agent_pos[i] = pos
+                if nxt < 0:
+                    break
+                counts[here] -= 1
+                agent_link[i] = nxt
+                agent_progress[i] = 0.0
+                link_entries[nxt] += 1
+                if link_left[nxt] > 0:
+                    link_left[nxt] -= 1
+            if agent_link[i] >= 0:
+                on_roads += 1
+            if avoid_short:
+                agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
 
     # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
     removed = 0
