@@ -39,10 +39,11 @@ from enclave.scenario.model import Case
 REGIONS = ("nw_idlib", "north_aleppo", "government", "turkey")
 
 
-def weekly_days(case: Case, last: str = "2020-03-05", weeks_to: str = "2020-03-01") -> list[int]:
-    t0 = Date.fromisoformat(case.start_date)
-    days = list(range(0, (Date.fromisoformat(weeks_to) - t0).days + 1, 7))
-    end = (Date.fromisoformat(last) - t0).days
+def weekly_days(case: Case) -> list[int]:
+    """Day 0 and every 7th day of the case's scenario, and its last day (the split's day):
+    the dates come from the case file, none is written here."""
+    end = case.scenarios[0].days - 1
+    days = list(range(0, end + 1, 7))
     return days + ([end] if end not in days else [])
 
 
@@ -159,7 +160,12 @@ def backtest(
                 else "",
             }
         )
-    return {"weekly": weekly, "split": split, "camps": camps}
+    return {
+        "weekly": weekly,
+        "split": split,
+        "split_date": (t0 + timedelta(days=days[-1])).isoformat(),
+        "camps": camps,
+    }
 
 
 def forecast_frame(result: dict) -> pd.DataFrame:
@@ -173,7 +179,8 @@ def forecast_frame(result: dict) -> pd.DataFrame:
         }
         for w in result["weekly"]
     ]
-    rows += [{"table": "split_2020-03-05", "key": r, **v} for r, v in result["split"].items()]
+    split = f"split_{result['split_date']}"
+    rows += [{"table": split, "key": r, **v} for r, v in result["split"].items()]
     rows += [
         {
             "table": "camp_over_capacity",

@@ -281,13 +281,14 @@ def backtest_command(
         print(json.dumps({"weekly": res["weekly"], "split": res["split"]}, indent=1))
     else:
         con = Console(file=sys.stdout, width=160)
-        t = Table(title="idlib-2019-20 blind: people newly displaced since 2019-12-01")
+        start = res["weekly"][0]["date"]
+        t = Table(title=f"{c20.case} blind: people newly displaced since {start}")
         for col in ("date", "median", "5 %", "95 %"):
             t.add_column(col, justify="right")
         for w in res["weekly"]:
             t.add_row(w["date"], f"{w['median']:,.0f}", f"{w['p05']:,.0f}", f"{w['p95']:,.0f}")
         con.print(t)
-        s = Table(title="split on 2020-03-05 (share of the newly displaced, by control)")
+        s = Table(title=f"split on {res['split_date']} (share of the newly displaced, by control)")
         for col in ("region", "median", "5 %", "95 %"):
             s.add_column(col, justify="right")
         for r, v in res["split"].items():
