@@ -320,10 +320,13 @@ def camp_table(ds: xr.Dataset) -> pd.DataFrame:
         return pd.DataFrame(rows)
     occ = ds["occupancy"].sel(place=camps)
     cap = ds["capacity"].sel(place=camps)
-    level = np.maximum(occ.isel(day=0), cap)
-    first = _first_day(occ > level)
+    # the per-cluster metrics as summarise stored them (or as member_metrics defines them)
+    if all(f"metric_{k}" in ds for k in CAMP_METRICS):
+        mm = {k: ds[f"metric_{k}"].sel(place=camps) for k in CAMP_METRICS}
+    else:
+        mm = member_metrics(ds, [])
+    first, over = mm["camp_first_over_day"], mm["camp_person_days_over"]
     peak = occ.max("day")
-    over = (occ - cap).clip(min=0).sum("day")
     start = pd.Timestamp(str(ds["time"].values[0])) if "time" in ds else None
 
     def q(v: np.ndarray) -> tuple[float, float, float]:

@@ -75,7 +75,7 @@ def run_command(
     """Run every scenario of a case as an ensemble; write results.nc, CSVs and report.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from enclave.pipeline.run import run_case, runs_needed
+    from enclave.pipeline.run import calibrated, run_case, runs_needed
     from enclave.scenario import load
 
     t0 = time.perf_counter()
@@ -95,15 +95,9 @@ def run_command(
             None, "--backend", f"'{backend}' is not one of {', '.join(BACKENDS)}"
         )
     c = load(case)
-    from enclave.calibration.files import load_for_case
-
     if prior and calibration is not None:
         raise EnclaveInputError(None, "--prior", "cannot be used with --calibration")
-    uncalibrated = c
-    cal = None
-    if not prior:
-        c, cal = load_for_case(c, calibration)
-    prior_case = uncalibrated if cal is not None and compare_prior else None
+    c, cal, prior_case = calibrated(c, calibration, prior, compare_prior)
     out = out or Path("results") / c.case
     check_output_folder(out)
     if scheduler is not None:

@@ -49,6 +49,21 @@ class RunOutputs:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def calibrated(
+    case: Case, calibration: str | None = None, prior_only: bool = False, compare: bool = True
+) -> tuple[Case, dict | None, Case | None]:
+    """(case to run, calibration data applied or None, uncalibrated case to run beside it).
+
+    ``calibration`` is a file or embedded name (default: the case's own ``calibration:``);
+    ``prior_only`` runs the priors alone; ``compare`` runs the priors beside a calibration."""
+    if prior_only:
+        return case, None, None
+    from enclave.calibration.files import load_for_case
+
+    applied, data = load_for_case(case, calibration)
+    return applied, data, case if data is not None and compare else None
+
+
 def runs_needed(case: Case, members: int, sensitivity: bool, prior: Case | None = None) -> int:
     n = len(case.scenarios) * members
     if prior is not None:
@@ -101,13 +116,9 @@ def run_case(
         from enclave.scenario import load
 
         case = load(None if case is None else str(case))
-        if use_calibration and calibration is None and case.calibration is not None:
-            from enclave.calibration.files import load_for_case
-
-            uncalibrated = case
-            case, calibration = load_for_case(case, None)
-            if compare_prior and prior is None:
-                prior = uncalibrated
+        if use_calibration and calibration is None:
+            case, calibration, beside = calibrated(case, compare=compare_prior)
+            prior = prior if prior is not None else beside
     out = check_output_folder(Path(out) if out is not None else Path("results") / case.case)
     engine = make_backend(backend, workers, scheduler)
     names = [s.name for s in case.scenarios]
