@@ -19,6 +19,14 @@ class Drivers:
       ``conflict_spawn_decay`` (Flee's ``time_of_conflict``; -1 = before the run).
     - ``link_capacity[d, l]``: -1 open without limit, 0 closed, n > 0 at most n agents may
       enter link l on day d (a border quota).
+    - ``link_rate[d, l]`` (optional): where > 0, link l's quota on day d is this many agents
+      a day *on average*, fractions included (``link_capacity`` is then ignored there):
+      a bucket fills by the rate each day, holds at most ``ceil(rate)`` agents (at least
+      one), and each agent that enters the link takes one out
+      (:func:`engine.quota_bucket`). A quota in people then becomes agents a day that do
+      not depend on how many people an agent stands for: rounding each day's quota would
+      make a road with 4 people a day at 20 people an agent carry nobody, or, with a
+      floor of one agent, five times its quota.
     - ``new_displaced[d]``: agents to spawn on day d, spread over places in proportion to
       their spawn weight (Flee's refugee-table driven spawning). ``None`` = conflict-driven
       spawning from the rules (``conflict_driven_spawning``).
@@ -31,6 +39,7 @@ class Drivers:
     link_capacity: np.ndarray  # int64 [D, L]
     initial_agents: np.ndarray  # int64 [P]
     new_displaced: np.ndarray | None = None  # int64 [D]
+    link_rate: np.ndarray | None = None  # float64 [D, L]
 
     @property
     def days(self) -> int:

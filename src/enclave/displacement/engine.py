@@ -338,6 +338,22 @@ def _departures_order_free(counts, capacity, capped_camp, link_left, rules) -> b
     return bool((mult >= 0.5 + 1e-9).all())
 
 
+def quota_bucket(tokens: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One day of the fractional link quotas (``Drivers.link_rate``): the bucket of each
+    link with a rate > 0 fills by its rate, up to ``ceil(rate)`` agents (at least 1: room
+    for the fraction a binding quota carries to the next day); returns the new
+    tokens and the whole agents that may enter today (0: the link is closed today). Links
+    without a rate get no tokens. The caller takes out one token per agent that entered.
+
+    Why a bucket: a road that may carry 0.2 agents a day must pass one agent about every
+    fifth day when people queue for it (the quota binds), and stay open when few come
+    (it does not bind), at any number of people an agent stands for; the cap keeps unused
+    quota from piling up into a later burst."""
+    on = rate > 0
+    tokens = np.where(on, np.minimum(tokens + rate, np.maximum(np.ceil(rate), 1.0)), 0.0)
+    return tokens, np.floor(tokens + 1e-9).astype(np.int64)
+
+
 def _check_shapes(network: Network, drivers: Drivers) -> None:
     days, n_places, n_links = drivers.days, network.n_places, network.n_links
     expected = {
@@ -351,6 +367,8 @@ def _check_shapes(network: Network, drivers: Drivers) -> None:
             raise ValueError(
                 f"drivers.{name} has shape {getattr(drivers, name).shape}, not {shape}"
             )
+    if drivers.link_rate is not None and drivers.link_rate.shape != (days, n_links):
+        raise ValueError(f"drivers.link_rate must have shape ({days}, {n_links})")
     if drivers.new_displaced is not None and drivers.new_displaced.shape != (days,):
         raise ValueError(f"drivers.new_displaced must have shape ({days},)")
 
@@ -374,6 +392,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
     occupancy = np.zeros((days, n_places), dtype=np.int64)
     arrivals = np.zeros((days, n_places), dtype=np.int64)
     link_entries = np.zeros((days, n_links), dtype=np.int64)
+    tokens = np.zeros(n_links)  # fractional link quotas (Drivers.link_rate)
     initial_departures = np.zeros((days, n_places), dtype=np.int64)
     on_links = np.zeros(days, dtype=np.int64)
     spawned = np.zeros(days, dtype=np.int64)
@@ -456,6 +475,11 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         unplaced[day] = lost
 
         link_left = drivers.link_capacity[day].astype(np.int64)  # a copy
+        rated = None
+        if drivers.link_rate is not None:
+            rated = drivers.link_rate[day] > 0
+            tokens, whole = quota_bucket(tokens, drivers.link_rate[day])
+            link_left[rated] = whole[rated]
         today = kernel.Today(
             counts=counts,
             arrivals=arrivals[day],
@@ -471,6 +495,8 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             totals=totals,
             initial_departures=initial_departures[day],
             link_speed=link_speed,
+            link_quota=link_left > 0,
+            link_full=np.zeros(n_links, dtype=np.bool_),
         )
         a = state.arrays
         agents = kernel.Agents(
@@ -545,6 +571,8 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                     chunks,
                 )
         chooser.record(day, use, time.perf_counter() - kernel_started)
+        if rated is not None:
+            tokens[rated] -= link_entries[day][rated]
         occupancy[day] = counts
         on_links[day] = on_roads
         removed[day] = gone

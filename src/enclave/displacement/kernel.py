@@ -11,7 +11,9 @@ One day follows Flee 3.1's ``Ecosystem.evolve``:
    touches only its own state.
 2. *Depart*, in agent order (``Person.take_next_step``, ``next_link``): the next link of
    the route must be open (and under its daily quota), and a route to a camp that is
-   nearly full (capacity multiplier < 0.5) is dropped, with live counts.
+   nearly full (capacity multiplier < 0.5) is dropped, with live counts. Where a link's
+   quota (an Enclave extension; Flee has none) runs out, its routes close for the rest of
+   the day and the agent chooses again among the open ones (``retry_route``).
 3. *Travel*, in agent order (``Person.finish_travel``): each agent that set off today or
    reaches the end of its road advances by its day's speed; one that reaches the end of
    its link and has moved less than its speed today may move on at once (``evolveMore``),
@@ -56,12 +58,16 @@ ORDERED, FUSED, CHUNKED = 0, 1, 2
 # stands (bug 2 of issue 9); every departure is checked
 LINK_ELSEWHERE = -9
 ELSEWHERE = "departure along a link that starts elsewhere"
+# what ``next_link`` returns where the next link is open today but its quota is used up
+QUOTA_USED = -8
 
 # draw numbers (the "k" of the counter-based generator; 256 per agent and day)
 K_MOVE = 0
 K_ROUTE = 1
 K_SINK = 2
-K_TRAVEL = 3  # travel draws use K_TRAVEL + 2 * hop (+1)
+K_TRAVEL = 3  # travel draws use K_TRAVEL + 2 * hop (+1), hop <= 100: up to 205
+K_RETRY_TRAVEL = 206  # + min(hop, 48): the new route after a used-up quota, on the way
+K_RETRY = 255  # the new route after a used-up quota, at departure
 
 #: one array per agent field (see ``engine.AgentState``)
 Agents = namedtuple("Agents", "place link progress recent route pos walked decision")
@@ -76,7 +82,7 @@ Places = namedtuple("Places", "capacity is_camp deactivation live")
 Today = namedtuple(
     "Today",
     "counts arrivals link_entries link_left link_closed movechance move_threshold is_town "
-    "route_base route_open cdf totals initial_departures link_speed",
+    "route_base route_open cdf totals initial_departures link_speed link_quota link_full",
 )
 #: per-chunk scratch of the parallel departures: each chunk's first agent, its travellers'
 #: count, the agents that stayed on their road, and its changes to the counts, link
@@ -312,13 +318,15 @@ def next_link(
     capacity,
     is_camp,
     buffer,
+    link_quota,
 ):
     """Flee's ``take_next_step`` for an agent at ``here`` on route ``r`` at hop ``pos``.
 
     Returns ``(link, route, pos)``: the link to set off on (-1: none today) and the route
     state after it. A route to a camp that is nearly full (capacity multiplier < 0.5) is
-    dropped, and so is one whose next link is closed or out of today's quota; the route
-    ends after its last hop.
+    dropped, and so is one whose next link is closed or out of today's quota (QUOTA_USED
+    for the latter: ``link_quota[l]``, the link had a quota left at the start of the
+    day); the route ends after its last hop.
     """
     end = route_end[r]
     if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
@@ -327,10 +335,109 @@ def next_link(
     if link_from[link] != here:
         return LINK_ELSEWHERE, r, pos  # a bug: the callers stop the run
     if link_left[link] == 0:  # closed, or today's quota used up
-        return -1, NO_ROUTE, 0
+        return (QUOTA_USED if link_quota[link] else -1), NO_ROUTE, 0
     if pos + 1 >= route_length[r]:
         return link, NO_ROUTE, 0
     return link, r, pos + 1
+
+
+@nb.njit(inline="always", cache=True)
+def close_routes_over(link, route_links, route_length, route_open):
+    """Close every route over ``link`` for the rest of the day's choices with live
+    weights. The day's cumulative weights (``cdf``) are left as they were: the decisions
+    of pass 1 read them, and must read the same on one thread (decisions fused into the
+    departures) as on many (all decided before anyone departs). A route drawn from them
+    over the full link meets QUOTA_USED at that link and chooses again."""
+    for q in range(route_links.shape[0]):
+        if route_open[q]:
+            for h in range(route_length[q]):
+                if route_links[q, h] == link:
+                    route_open[q] = False
+                    break
+
+
+#: at most this many full crossings met, one after another, by one agent's re-choices
+MAX_RETRIES = 8
+
+
+@nb.njit(inline="always", cache=True)
+def retry_route(
+    bits,
+    here,
+    blocked,
+    route_offsets,
+    route_links,
+    route_open,
+    route_base,
+    route_end,
+    route_length,
+    link_from,
+    link_left,
+    counts,
+    capacity,
+    is_camp,
+    buffer,
+    wpow,
+    equal_choice,
+    link_quota,
+    link_full,
+):
+    """After QUOTA_USED on link ``blocked``: every route through it is closed for the rest
+    of the day's choices (once per link and day: ``link_full``), and the agent at ``here``
+    picks again, with live weights, among the routes still open from there, then tries
+    to set off. ``bits``: the agent's draw for this (``draw_bits``); a further full
+    crossing met by the new route is closed too and the agent picks again, with the bits
+    hashed anew, up to MAX_RETRIES times. Returns ``next_link``'s ``(link, route, pos)``;
+    -1 and no route where none is open.
+
+    Why: Flee has no quotas; a closed link closes its routes before anyone chooses, so
+    nobody picks it. A quota that runs out during the day is the same closure for those
+    who come after. Without this, everyone who drew a route over a full crossing would
+    stay where they are, under fire, however many other roads are open, and how many
+    were held there would depend on how often a fractional quota is open, hence on how
+    many people an agent stands for."""
+    for _ in range(MAX_RETRIES):
+        if not link_full[blocked]:
+            link_full[blocked] = True
+            close_routes_over(blocked, route_links, route_length, route_open)
+        r = pick_route(
+            float(bits) * (1.0 / 9007199254740992.0),
+            route_offsets[here],
+            route_offsets[here + 1],
+            True,
+            route_open,
+            route_base,
+            route_end,
+            counts,
+            capacity,
+            route_base,  # unused on the live path
+            0.0,
+            buffer,
+            wpow,
+            equal_choice,
+        )
+        if r < 0:
+            return -1, NO_ROUTE, 0
+        link, route, pos = next_link(
+            r,
+            0,
+            here,
+            route_end,
+            route_links,
+            route_length,
+            link_from,
+            link_left,
+            counts,
+            capacity,
+            is_camp,
+            buffer,
+            link_quota,
+        )
+        if link != QUOTA_USED:
+            return link, route, pos
+        blocked = route_links[r, 0]
+        bits = mix64(bits + GOLDEN) >> np.uint64(11)
+    return -1, NO_ROUTE, 0
 
 
 @nb.njit(inline="always", cache=True)
@@ -421,10 +528,13 @@ def depart(
     is_camp,
     buffer,
     avoid_short,
+    link_quota,
 ):
     """Agent i, which decided ``r`` (NO_ROUTE or a route), sets off if it can (Flee's
     ``take_next_step`` via ``next_link``): its own state only; returns the link it took
     (-1: none, and its recent-travel average halves). The caller updates the counts.
+    QUOTA_USED: the route's next link has no quota left today; the agent's route and hop
+    are left as they were, for the caller's ``retry_route``.
     Arrays, not named tuples: this runs inside a parallel loop, where numba does not
     write through arrays read out of a tuple."""
     link = -1
@@ -445,8 +555,9 @@ def depart(
             capacity,
             is_camp,
             buffer,
+            link_quota,
         )
-        if link == LINK_ELSEWHERE:
+        if link == LINK_ELSEWHERE or link == QUOTA_USED:  # noqa: SIM109 (numba)
             return link
         agent_route[i] = route
         agent_pos[i] = pos
@@ -473,6 +584,7 @@ def depart_chunks(n_agents, agents, links, routes, places, today, rules, n_initi
     link_from, link_left, counts = links.origin, today.link_left, today.counts
     capacity, is_camp = places.capacity, places.is_camp
     buffer, avoid_short = rules.capacity_buffer, rules.avoid_short_stints
+    link_quota = today.link_quota  # all False: this pass runs only on days without quotas
     n_chunks = len(chunks.lo)
     size = (n_agents + n_chunks - 1) // n_chunks
     d_counts, d_links, d_init = chunks.counts, chunks.link_entries, chunks.initial_departures
@@ -512,8 +624,9 @@ def depart_chunks(n_agents, agents, links, routes, places, today, rules, n_initi
                     is_camp,
                     buffer,
                     avoid_short,
+                    link_quota,
                 )
-                if link == LINK_ELSEWHERE:
+                if link == LINK_ELSEWHERE or link == QUOTA_USED:  # noqa: SIM109 (numba)
                     stay = -(n_agents + 1)  # flags the chunk (no raise in a parallel loop)
                     link = -1
                 if link >= 0:
@@ -644,6 +757,7 @@ def _day(
     move_threshold, link_speed = today.move_threshold, today.link_speed
     is_town, route_base, route_open = today.is_town, today.route_base, today.route_open
     cdf, totals, initial_departures = today.cdf, today.totals, today.initial_departures
+    link_quota, link_full = today.link_quota, today.link_full
     buffer, wpow = rules.capacity_buffer, rules.weight_power
     equal_choice = rules.equal_choice
     max_speed, walk_speed = rules.max_move_speed, rules.max_walk_speed
@@ -703,9 +817,40 @@ def _day(
                 is_camp,
                 buffer,
                 avoid_short,
+                link_quota,
             )
             if link == LINK_ELSEWHERE:
                 raise AssertionError(ELSEWHERE)
+            if link == QUOTA_USED:  # the crossing is full today: choose again
+                here = agent_place[i]
+                link, route, pos = retry_route(
+                    draw_bits(day_key, i, K_RETRY),
+                    here,
+                    route_links[agent_route[i], agent_pos[i]],
+                    route_offsets,
+                    route_links,
+                    route_open,
+                    route_base,
+                    route_end,
+                    route_length,
+                    link_from,
+                    link_left,
+                    counts,
+                    capacity,
+                    is_camp,
+                    buffer,
+                    wpow,
+                    equal_choice,
+                    link_quota,
+                    link_full,
+                )
+                agent_route[i] = route
+                agent_pos[i] = pos
+                if link >= 0:
+                    agent_link[i] = link
+                    agent_progress[i] = 0.0
+                elif avoid_short:
+                    agent_recent[i] *= 0.5
             if link >= 0:
                 p = agent_place[i]
                 if i < n_initial and not agent_walked[i]:
@@ -803,9 +948,32 @@ def _day(
                     capacity,
                     is_camp,
                     buffer,
+                    link_quota,
                 )
                 if nxt == LINK_ELSEWHERE:
                     raise AssertionError(ELSEWHERE)
+                if nxt == QUOTA_USED:  # the crossing is full today: choose again
+                    nxt, route, pos = retry_route(
+                        draw_bits(day_key, i, K_RETRY_TRAVEL + min(hop, 48)),
+                        here,
+                        route_links[r, agent_pos[i]],
+                        route_offsets,
+                        route_links,
+                        route_open,
+                        route_base,
+                        route_end,
+                        route_length,
+                        link_from,
+                        link_left,
+                        counts,
+                        capacity,
+                        is_camp,
+                        buffer,
+                        wpow,
+                        equal_choice,
+                        link_quota,
+                        link_full,
+                    )
                 agent_route[i] = route
                 agent_pos[i] = pos
                 if nxt < 0:

@@ -182,18 +182,21 @@ def member_inputs(
         and np.array_equal(network.link_to, geo.link_to)
     ):
         raise RuntimeError("link order of the network and the timeline differ")
-    cap = tl.link_capacity.copy()
-    quota = cap > 0
-    cap[quota] = np.maximum(np.rint(cap[quota] / scale), 1).astype(np.int64)
+    cap = tl.link_capacity.astype(np.float64)  # people a day; -1: no quota; 0: closed
     if tl.crossing is not None and tl.crossing.any():
         # only from the side not held by the government that day (the way across the front)
         from_gov = tl.control[:, geo.link_from] == CONTROL_CODES["government"]
-        q = np.where(from_gov, 0, crossing_quota(ppl, geo, values, scale)[None, :])
+        q = np.where(from_gov, 0.0, crossing_quota(ppl, geo, values)[None, :])
         cap = np.where(tl.crossing, q, cap)
+    # quotas in people a day -> agents a day, fractions kept (the engine's quota bucket):
+    # the same people pass at any scale
+    rated = cap > 0
+    rate = np.where(rated, cap / float(scale), 0.0)
     drivers = Drivers(
         conflict=tl.intensity.astype(np.float32),
         conflict_onset=tl.onset.astype(np.int32),
-        link_capacity=cap.astype(np.int64),
+        link_capacity=np.where(rated, np.ceil(rate), cap).astype(np.int64),
+        link_rate=rate if rated.any() else None,
         initial_agents=_agents(ppl.residents, scale),
     )
     return MemberInputs(
@@ -207,20 +210,20 @@ def member_inputs(
     )
 
 
-def crossing_quota(ppl: People, geo: Geography, values: dict[str, float], scale: int) -> np.ndarray:
-    """Agents a day allowed over each link under a ``share`` corridor: int64 [L].
+def crossing_quota(ppl: People, geo: Geography, values: dict[str, float]) -> np.ndarray:
+    """People a day allowed over each link under a ``share`` corridor: float [L].
 
     Front crossing (issue 8, part 2) as one calibratable rate: a front road leaving a
     place p not held by the government lets through at most ``front_crossing_rate`` x
-    (people living at p on day 0: town population plus camp residents) a day, rounded to
-    agents; 0 where nobody lives at p (the road is then closed). Why this rule: the
-    2018-19 figures for crossings into government areas (OCHA: 3,075 in May 2019) are
-    small against the people near the front, and a rate per person near the front scales
-    with how many could try, without a per-road figure that nobody published.
+    (people living at p on day 0: town population plus camp residents) a day; 0 where
+    nobody lives at p (the road is then closed). Why this rule: the 2018-19 figures for
+    crossings into government areas (OCHA: 3,075 in May 2019) are small against the people
+    near the front, and a rate per person near the front scales with how many could try,
+    without a per-road figure that nobody published. The engine's quota bucket
+    (``Drivers.link_rate``) turns it into agents a day.
     """
     people_at = ppl.population + ppl.residents
-    q = float(values.get("front_crossing_rate", 0.0)) * people_at[geo.link_from] / scale
-    return np.rint(q).astype(np.int64)
+    return float(values.get("front_crossing_rate", 0.0)) * people_at[geo.link_from]
 
 
 def central_values(case: Case) -> dict[str, float]:
