@@ -259,10 +259,22 @@ def daily_bands(ds: xr.Dataset, border_zone: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def compare_references(summary: pd.DataFrame, references) -> pd.DataFrame:  # noqa: ANN001
-    """Each planning figure next to the scenarios it is compared with."""
+def compare_references(
+    summary: pd.DataFrame,
+    references,  # noqa: ANN001
+    daily: pd.DataFrame | None = None,
+    start_date: str | None = None,
+) -> pd.DataFrame:
+    """Each planning figure next to the scenarios it is compared with.
+
+    A dated reference (an observed count up to a date) is compared with the cumulative
+    people newly displaced on that day of the run, from ``daily`` (:func:`daily_bands`);
+    its ``day`` column says which (NaN for the others)."""
     rows = []
     for ref in references:
+        day = None
+        if getattr(ref, "date", None) is not None and start_date is not None:
+            day = (pd.Timestamp(ref.date) - pd.Timestamp(start_date)).days
         for s in ref.compare_with or [None]:
             row = {
                 "reference": ref.key,
@@ -275,8 +287,19 @@ def compare_references(summary: pd.DataFrame, references) -> pd.DataFrame:  # no
                 "p05": np.nan,
                 "p95": np.nan,
                 "source": ref.source,
+                "date": str(ref.date) if getattr(ref, "date", None) is not None else "",
+                "day": np.nan if day is None else float(day),
             }
-            if s is not None:
+            if s is not None and day is not None:
+                if daily is not None:
+                    hit = daily[
+                        (daily.scenario == s)
+                        & (daily.variable == "newly_displaced_cumulative")
+                        & (daily.day == day)
+                    ]
+                    if len(hit):
+                        row.update(hit.iloc[0][["median", "p05", "p95"]].to_dict())
+            elif s is not None:
                 hit = summary[(summary.scenario == s) & (summary.metric == ref.metric)]
                 if len(hit):
                     row.update(hit.iloc[0][["median", "p05", "p95"]].to_dict())
@@ -292,6 +315,8 @@ def compare_references(summary: pd.DataFrame, references) -> pd.DataFrame:  # no
         "p05",
         "p95",
         "source",
+        "date",
+        "day",
     ]
     df = pd.DataFrame(rows, columns=cols)
     df["median_vs_reference"] = ""

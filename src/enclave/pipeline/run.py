@@ -167,18 +167,22 @@ def run_case(
     run = EnsembleRun(config, names, members, seed, draws, outputs[: len(specs)], t_runs)
     ds = to_dataset(run)
     summary = summarise(ds, case.border.zone)
-    comparison = compare_references(summary, case.references)
     daily = daily_bands(ds, case.border.zone)
+    comparison = compare_references(summary, case.references, daily, case.start_date)
     camps = camp_table(ds)
     sens = None
     if sensitivity:
         sa_out = outputs[len(specs) : len(specs) + len(extra)]
         sens = oat_table(config, names, sa_out, sa_draws, levels, SA_SEEDS, seed)
-    prior_summary = None
+    prior_summary = prior_comparison = None
     if prior_specs:
         prior_out = outputs[len(specs) + len(extra) :]
         prior_run = EnsembleRun(config, names, n_prior, seed, prior_draws, prior_out, t_runs)
-        prior_summary = summarise(to_dataset(prior_run), case.border.zone)
+        prior_ds = to_dataset(prior_run)
+        prior_summary = summarise(prior_ds, case.border.zone)
+        prior_comparison = compare_references(
+            prior_summary, case.references, daily_bands(prior_ds, case.border.zone), case.start_date
+        )
     w = politics_weights(case)
     weighted = None
     if w is not None and w.weights:
@@ -203,6 +207,7 @@ def run_case(
         info,
         calibration=calibration,
         prior_summary=prior_summary,
+        prior_comparison=prior_comparison,
     )
 
     files = {

@@ -304,10 +304,12 @@ def odds_from_values(values: np.ndarray, bands: Bands, seed: int | None = None) 
     k = bands.index(values)
     m = np.bincount(k, minlength=len(bands.names))
     runs = len(values)
-    from scipy import stats  # here, not at import: scipy.stats costs ~0.5 s of start-up
+    # the Beta quantile straight from scipy.special: importing scipy.stats for its
+    # ``beta.ppf`` (the same function underneath) costs ~1.2 s of the default run
+    from scipy.special import betaincinv
 
-    lo = stats.beta.ppf(0.05, m + 0.5, runs - m + 0.5)
-    hi = stats.beta.ppf(0.95, m + 0.5, runs - m + 0.5)
+    lo = betaincinv(m + 0.5, runs - m + 0.5, 0.05)
+    hi = betaincinv(m + 0.5, runs - m + 0.5, 0.95)
     q = np.quantile(values, [0.05, 0.5, 0.95])
     return OddsResult(
         odds={name: float(m[i] / runs) for i, name in enumerate(bands.names)},

@@ -64,10 +64,32 @@ li{margin:.2em 0}
 """
 
 
-def _png(fig: plt.Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+#: white margin (pixels) kept around what a figure draws
+PNG_PAD = 6
+
+
+def _png(fig: plt.Figure, dpi: int = 90) -> str:
+    """The figure as an inline PNG, drawn once and cropped to what it draws.
+
+    ``bbox_inches="tight"`` would give the same crop by drawing every figure twice (the
+    maps are most of the report's cost); cropping the one drawn image to its non-white
+    pixels costs milliseconds."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    ink = (rgb < 250).any(axis=2)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if rows.size:
+        r0, r1 = max(rows[0] - PNG_PAD, 0), rows[-1] + PNG_PAD + 1
+        c0, c1 = max(cols[0] - PNG_PAD, 0), cols[-1] + PNG_PAD + 1
+        rgb = rgb[r0:r1, c0:c1]
     plt.close(fig)
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, format="png")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -151,7 +173,8 @@ def series_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str) 
     s = s.isel(day=slice(0, n))
     days = np.arange(n)
     zone = [p for p in case.border.zone if p in ds["place"].values]
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(8.4, 6.4), sharex=True)
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(11.5, 6.4), sharex=True)
+    fig.subplots_adjust(left=0.09, right=0.66, bottom=0.08, top=0.95, hspace=0.12)  # legends right
     _bandplot(
         a1, days, s["newly_displaced"].cumsum("day"), "#c44e52", "newly displaced (cumulative)"
     )
@@ -203,7 +226,8 @@ def series_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str) 
 
 def needs_figure(table: pd.DataFrame, scenario: str) -> str:
     """People present and people above capacity per week (median, 5-95 %)."""
-    fig, ax = plt.subplots(figsize=(6.4, 3.0))
+    fig, ax = plt.subplots(figsize=(9.0, 3.0))
+    fig.subplots_adjust(left=0.11, right=0.66, bottom=0.17, top=0.92)  # legend right
     w = table["week"].to_numpy()
     for col, color, label in (
         ("people", "#4c72b0", "people present"),
@@ -230,14 +254,16 @@ def needs_figure(table: pd.DataFrame, scenario: str) -> str:
 
 def comparison_figure(comp: pd.DataFrame, summary: pd.DataFrame, scenarios: Sequence[str]) -> str:
     """Newly displaced per scenario (band) against the planning figures."""
-    fig, ax = plt.subplots(figsize=(9, 4.2))
+    fig, ax = plt.subplots(figsize=(13.0, 4.2))
+    fig.subplots_adjust(left=0.12, right=0.62, bottom=0.14, top=0.96)  # legend right
     nd = summary[(summary.metric == "newly_displaced")].set_index("scenario")
     y = np.arange(len(scenarios))
     for i, s in enumerate(scenarios):
         r = nd.loc[s]
         ax.plot([r.p05, r.p95], [i, i], color="#c44e52", lw=6, alpha=0.5, solid_capstyle="butt")
         ax.plot(r["median"], i, "o", color="#c44e52")
-    refs = comp[comp.metric == "newly_displaced"].drop_duplicates("reference")
+    refs = comp[(comp.metric == "newly_displaced") & (comp.date == "")]
+    refs = refs.drop_duplicates("reference")
     colors = plt.cm.tab10(np.linspace(0, 1, max(len(refs), 1)))
     for j, (_, r) in enumerate(refs.iterrows()):
         if r.ref_high > r.ref_low:
@@ -437,16 +463,44 @@ def _clusters_over(summary: pd.DataFrame, scenario: str) -> str:
     )
 
 
+def _span(median: float, p05: float, p95: float) -> str:
+    if _nan(median):
+        return "–"
+    return f"{_people(median)} <span class='small'>[{_people(p05)} – {_people(p95)}]</span>"
+
+
 def prior_table(
     summary: pd.DataFrame,
     prior: pd.DataFrame,
     comparison: pd.DataFrame,
     scenarios: Sequence[str],
     vocab: Vocabulary,
+    prior_comparison: pd.DataFrame | None = None,
 ) -> str:
-    """Calibrated figures beside the uncalibrated prior's, with the planning figures."""
+    """Calibrated figures beside the uncalibrated prior's, with the planning figures, and
+    first the observed counts of the case's first days (dated references)."""
     rows = []
+    dated = comparison[comparison.date != ""] if "date" in comparison else comparison[:0]
     for s in scenarios:
+        for r in dated[dated.scenario == s].itertuples():
+            pri = (
+                prior_comparison[
+                    (prior_comparison.reference == r.reference) & (prior_comparison.scenario == s)
+                ]
+                if prior_comparison is not None
+                else prior_comparison
+            )
+            rows.append(
+                {
+                    "scenario": _e(s),
+                    "figure": f"people newly displaced by {_e(r.date)} (day {int(r.day)})",
+                    "calibrated": _span(r.median, r.p05, r.p95),
+                    "prior": "–"
+                    if pri is None or pri.empty
+                    else _span(pri.iloc[0]["median"], pri.iloc[0]["p05"], pri.iloc[0]["p95"]),
+                    "planning figures": f"{_e(r.label)}: {_people(r.ref_low)}",
+                }
+            )
         for m in PRIOR_ROWS + ("clusters",):
             row = {"scenario": _e(s)}
             if m == "clusters":
@@ -518,6 +572,7 @@ def render(
     run_info: dict | None = None,
     calibration: dict | None = None,
     prior_summary: pd.DataFrame | None = None,
+    prior_comparison: pd.DataFrame | None = None,
 ) -> str:
     """The whole page as a string: the bottom line first, then the detail.
 
@@ -573,7 +628,7 @@ def render(
             f"their prior ranges in the case file (prior, {n_prior} members a scenario, the "
             "same seeds and input quantiles), beside the planning figures of the time. "
             "Median [5 % – 95 %] (members with a value / members).</p>",
-            prior_table(summary, prior_summary, comparison, scenarios, vocab),
+            prior_table(summary, prior_summary, comparison, scenarios, vocab, prior_comparison),
         ]
     parts += [
         "<h2 id='summary'>Summary per scenario</h2>",
@@ -598,7 +653,10 @@ def render(
         comp_show = pd.DataFrame(
             {
                 "planning figure": comp["label"].map(_e),
-                "metric": comp["metric"].map(lambda m: _e(_label(m, "", vocab))),
+                "metric": [
+                    _e(_label(m, "", vocab)) + (f" by {_e(d)}" if d else "")
+                    for m, d in zip(comp["metric"], comp.get("date", [""] * len(comp)))
+                ],
                 "figure": [
                     _people(lo) if hi == lo else f"{_people(lo)} – {_people(hi)}"
                     for lo, hi in zip(comp.ref_low, comp.ref_high)

@@ -190,8 +190,12 @@ def _place_labels(ax, fig, xy, texts, order, avoid_px=6, taken=None, fixed=None)
     """Greedy non-colliding labels: eight offsets per place, biggest first; returns placed.
 
     ``taken`` (display-space boxes) collects the markers and the labels placed, so that
-    later labels (admin-1 names) can avoid them too."""
-    fig.canvas.draw()
+    later labels (admin-1 names) can avoid them too.
+
+    The figure's margins are fixed and only this axes' aspect moves it, so applying the
+    aspect is enough to put everything where it will be drawn: no draw of the whole map
+    (about a quarter of a second) before the one that saves it."""
+    ax.apply_aspect()
     renderer = fig.canvas.get_renderer()
     taken = [] if taken is None else taken
     for t in fixed or ():  # texts already on the map (flow volumes, country names)

@@ -22,6 +22,7 @@ Phases of a scenario's conflict timeline (``type`` picks the kind):
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Annotated, Literal
 
@@ -363,6 +364,17 @@ class Reference(_Strict):
     metric: Literal["newly_displaced", "to_government", "into_turkish_held"] = "newly_displaced"
     compare_with: list[str] = Field(default_factory=list, description="scenario names")
     source: str = Field(min_length=1)
+    date: _dt.date | None = Field(
+        None,
+        description="an observed count: compare with the people newly displaced from the "
+        "case's start up to this date (newly_displaced only), not with the run's total",
+    )
+
+    @model_validator(mode="after")
+    def _dated_is_newly_displaced(self) -> Reference:
+        if self.date is not None and self.metric != "newly_displaced":
+            raise ValueError("a dated reference compares newly_displaced only")
+        return self
 
 
 class Posterior(_Strict):
@@ -437,6 +449,18 @@ class Case(_Strict):
     reference_period: str | None = Field(
         None, description="when the planning figures of 'references' were made, e.g. August 2018"
     )
+
+    @model_validator(mode="after")
+    def _dated_references_in_the_run(self) -> Case:
+        start = _dt.date.fromisoformat(self.start_date)
+        for i, ref in enumerate(self.references):
+            if ref.date is not None and ref.date < start:
+                raise ValueError(
+                    f"references[{i}] ({ref.key}): date {ref.date} is before the case's "
+                    f"start_date {self.start_date}; a dated count is compared with the run "
+                    "on that day"
+                )
+        return self
 
     @field_validator("case")
     @classmethod
