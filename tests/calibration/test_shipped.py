@@ -16,8 +16,13 @@ def test_shipped_values_lie_in_a_fresh_fits_intervals():
     assert shipped["geography"] == case.geography_name
     tg = Targets.from_observed(load_observed(), case, case.scenarios[0].days)
     r = fit(case, tg, observed_summaries(tg), budget=300, scale=shipped["scale"], seed=11)
+    # both are estimates of one posterior: their 90 % intervals must overlap. (Not "the
+    # shipped median inside the small fit's interval": the leave shares pile up against
+    # their prior's upper bound, where a 300-simulation fit's interval ends just short of
+    # the full fit's median.) A shipped file with values fitted to other data or another
+    # model lies outside: the spawn rate's small-fit interval is a third of its prior.
     for k, p in shipped["parameters"].items():
-        assert r.p05[k] <= p["value"] <= r.p95[k], (k, p["value"], r.p05[k], r.p95[k])
+        assert r.p05[k] <= p["p95"] and p["p05"] <= r.p95[k], (k, p, r.p05[k], r.p95[k])
     # the fresh fit narrows the spawn rate from its prior; the shipped (full-budget) fit's
     # interval is at most half the prior's width
     lo, hi = r.prior["spawn_rate"]
