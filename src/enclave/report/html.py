@@ -481,6 +481,7 @@ def prior_table(
     first the observed counts of the case's first days (dated references)."""
     rows = []
     dated = comparison[comparison.date != ""] if "date" in comparison else comparison[:0]
+    undated = comparison[comparison.date == ""] if "date" in comparison else comparison
     for s in scenarios:
         for r in dated[dated.scenario == s].itertuples():
             pri = (
@@ -518,7 +519,7 @@ def prior_table(
                 row["figure"] = _e(_label(m, "", vocab))
                 row["calibrated"] = _band(cal.iloc[0])
                 row["prior"] = _band(pri.iloc[0])
-                refs = comparison[(comparison.scenario == s) & (comparison.metric == m)]
+                refs = undated[(undated.scenario == s) & (undated.metric == m)]
                 row["planning figures"] = "; ".join(
                     _e(r.label)
                     + ": "
