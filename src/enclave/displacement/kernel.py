@@ -361,27 +361,7 @@ MAX_RETRIES = 8
 
 
 @nb.njit(inline="always", cache=True)
-def retry_route(
-    bits,
-    here,
-    blocked,
-    route_offsets,
-    route_links,
-    route_open,
-    route_base,
-    route_end,
-    route_length,
-    link_from,
-    link_left,
-    counts,
-    capacity,
-    is_camp,
-    buffer,
-    wpow,
-    equal_choice,
-    link_quota,
-    link_full,
-):
+def retry_route(bits, here, blocked, routes, links, places, today, rules):
     """After QUOTA_USED on link ``blocked``: every route through it is closed for the rest
     of the day's choices (once per link and day: ``link_full``), and the agent at ``here``
     picks again, with live weights, among the routes still open from there, then tries
@@ -396,6 +376,12 @@ def retry_route(
     stay where they are, under fire, however many other roads are open, and how many
     were held there would depend on how often a fractional quota is open, hence on how
     many people an agent stands for."""
+    route_offsets, route_links, route_end = routes.offsets, routes.links, routes.end
+    route_length, link_from = routes.length, links.origin
+    route_open, route_base, link_left = today.route_open, today.route_base, today.link_left
+    counts, link_quota, link_full = today.counts, today.link_quota, today.link_full
+    capacity, is_camp = places.capacity, places.is_camp
+    buffer, wpow, equal_choice = rules.capacity_buffer, rules.weight_power, rules.equal_choice
     for _ in range(MAX_RETRIES):
         if not link_full[blocked]:
             link_full[blocked] = True
@@ -757,7 +743,7 @@ def _day(
     move_threshold, link_speed = today.move_threshold, today.link_speed
     is_town, route_base, route_open = today.is_town, today.route_base, today.route_open
     cdf, totals, initial_departures = today.cdf, today.totals, today.initial_departures
-    link_quota, link_full = today.link_quota, today.link_full
+    link_quota = today.link_quota
     buffer, wpow = rules.capacity_buffer, rules.weight_power
     equal_choice = rules.equal_choice
     max_speed, walk_speed = rules.max_move_speed, rules.max_walk_speed
@@ -827,22 +813,11 @@ def _day(
                     draw_bits(day_key, i, K_RETRY),
                     here,
                     route_links[agent_route[i], agent_pos[i]],
-                    route_offsets,
-                    route_links,
-                    route_open,
-                    route_base,
-                    route_end,
-                    route_length,
-                    link_from,
-                    link_left,
-                    counts,
-                    capacity,
-                    is_camp,
-                    buffer,
-                    wpow,
-                    equal_choice,
-                    link_quota,
-                    link_full,
+                    routes,
+                    links,
+                    places,
+                    today,
+                    rules,
                 )
                 agent_route[i] = route
                 agent_pos[i] = pos
@@ -957,22 +932,11 @@ def _day(
                         draw_bits(day_key, i, K_RETRY_TRAVEL + min(hop, 48)),
                         here,
                         route_links[r, agent_pos[i]],
-                        route_offsets,
-                        route_links,
-                        route_open,
-                        route_base,
-                        route_end,
-                        route_length,
-                        link_from,
-                        link_left,
-                        counts,
-                        capacity,
-                        is_camp,
-                        buffer,
-                        wpow,
-                        equal_choice,
-                        link_quota,
-                        link_full,
+                        routes,
+                        links,
+                        places,
+                        today,
+                        rules,
                     )
                 agent_route[i] = route
                 agent_pos[i] = pos
