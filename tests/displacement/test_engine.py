@@ -91,13 +91,32 @@ def test_thread_chooser_keeps_the_faster_setting_and_reprobes():
     chooser = engine.ThreadChooser(2, probe_every=4, min_agents_per_thread=10)
     assert chooser.threads_for(0, 5) == 1  # too few agents for a parallel pass
     assert chooser.threads_for(0, 100) == 2 and chooser.threads_for(1, 100) == 1
-    chooser.record(0, 2, 3.0)
-    chooser.record(1, 1, 1.0)  # one thread was faster (a busy core)
-    assert chooser.threads_for(2, 100) == 1 and chooser.threads_for(3, 100) == 1
-    chooser.record(4, 2, 0.5)
-    chooser.record(5, 1, 1.0)  # the core is free again
-    assert chooser.threads_for(6, 100) == 2
+    chooser.record(0, 2, 3.0, 100)
+    chooser.record(1, 1, 1.0, 100)  # one thread was faster (a busy core)
+    assert [chooser.threads_for(d, 100) for d in range(2, 8)] == [1] * 6  # next probe: day 8
+    chooser.record(8, 2, 3.0, 100)
+    chooser.record(9, 1, 1.0, 100)  # still busy: the gap doubles again, to 16
+    assert chooser.next_probe == 24 and chooser.threads_for(23, 100) == 1
+    chooser.record(24, 2, 0.5, 100)
+    chooser.record(25, 1, 1.0, 100)  # the core is free again: back to every 4 days
+    assert chooser.threads_for(26, 100) == 2 and chooser.next_probe == 28
+    # per agent: a parallel day with twice the agents in 1.5x the time wins
+    chooser.record(28, 2, 1.5, 200)
+    chooser.record(29, 1, 1.0, 100)
+    assert chooser.best == 2
     assert engine.ThreadChooser(1).threads_for(0, 10**9) == 1
+
+
+def test_thread_chooser_probes_at_most_every_max_gap_while_one_thread_wins():
+    chooser = engine.ThreadChooser(2, probe_every=16, min_agents_per_thread=1)
+    probes = []
+    for day in range(2000):
+        use = chooser.threads_for(day, 100)
+        if use == 2:
+            probes.append(day)
+        chooser.record(day, use, 5.0 if use == 2 else 1.0, 100)
+    gaps = np.diff(probes)
+    assert gaps.max() == engine.MAX_PROBE_EVERY and list(gaps[:4]) == [32, 64, 128, 256]
 
 
 def test_bundled_mali_example_end_to_end(tmp_path, capsys):

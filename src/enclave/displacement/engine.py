@@ -234,17 +234,25 @@ DEFAULT_THREADS = 1
 MIN_AGENTS_PER_THREAD = 50_000
 
 
+#: the longest gap between two probes of the parallel setting while it keeps losing
+MAX_PROBE_EVERY = 256
+
+
 class ThreadChooser:
     """Runs each day's kernels on all the threads asked for, or on one, whichever was faster
     when last measured, so that more threads are never much slower than one.
 
     With another process on a core, numba's daily join waits for a descheduled thread (and
     OpenMP's workers spin against the serial passes): 2 threads ran mali 3-6x slower than
-    1. Every ``probe_every`` days the next two days are timed, one on all threads and one
-    on a single thread, and the faster setting is kept until the next probe. Below
-    ``min_agents_per_thread`` agents per thread the parallel pass is not worth its join
-    and one thread is used. The results do not depend on the choice (every draw is keyed
-    by seed, day and agent), only the time does.
+    1. A probe times two days in a row, one on all threads and one on a single thread (per
+    agent, as the days' numbers of agents differ), and the faster setting is kept until the
+    next probe, ``probe_every`` days later. Each probe day on all threads costs a slow day
+    while the machine is busy (measured: 2 threads 21 % slower than 1 on mali with the
+    other core taken, with a probe every 16 days), so while one thread keeps winning the
+    gap doubles, up to MAX_PROBE_EVERY days; it goes back to ``probe_every`` once all
+    threads win. Below ``min_agents_per_thread`` agents per thread the parallel pass is not
+    worth its join and one thread is used. The results do not depend on the choice (every
+    draw is keyed by seed, day and agent), only the time does.
     """
 
     def __init__(
@@ -254,6 +262,8 @@ class ThreadChooser:
             min_agents_per_thread = MIN_AGENTS_PER_THREAD
         self.threads = threads
         self.probe_every = probe_every
+        self.every = probe_every  # the gap now
+        self.next_probe = 0
         self.min_agents = min_agents_per_thread * threads
         self.best = threads
         self._timed: dict[int, float] = {}
@@ -261,21 +271,26 @@ class ThreadChooser:
     def threads_for(self, day: int, n_agents: int) -> int:
         if self.threads <= 1 or n_agents < self.min_agents:
             return 1
-        phase = day % self.probe_every
-        if phase == 0:
+        if day == self.next_probe:
             return self.threads
-        if phase == 1:
+        if day == self.next_probe + 1:
             return 1
         return self.best
 
-    def record(self, day: int, threads: int, seconds: float) -> None:
-        phase = day % self.probe_every
-        if phase in (0, 1):
-            self._timed[threads] = seconds
-            if phase == 1 and len(self._timed) == 2:
+    def record(self, day: int, threads: int, seconds: float, n_agents: int = 1) -> None:
+        per_agent = seconds / max(n_agents, 1)
+        if day == self.next_probe:
+            self._timed = {threads: per_agent}
+        elif day == self.next_probe + 1:
+            self._timed[threads] = per_agent
+            if len(self._timed) == 2:
                 self.best = min(self._timed, key=self._timed.get)
-            if phase == 1:
-                self._timed.clear()
+                if self.best > 1:
+                    self.every = self.probe_every
+                else:
+                    self.every = min(2 * self.every, MAX_PROBE_EVERY)
+            self._timed = {}
+            self.next_probe += self.every
 
 
 _WARM: set[bool] = set()
@@ -570,7 +585,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                     n_initial,
                     chunks,
                 )
-        chooser.record(day, use, time.perf_counter() - kernel_started)
+        chooser.record(day, use, time.perf_counter() - kernel_started, state.n)
         if rated is not None:
             tokens[rated] -= link_entries[day][rated]
         occupancy[day] = counts
