@@ -154,3 +154,35 @@ def test_a_full_crossing_does_not_hold_people_who_have_another_road():
     assert res.occupancy[3, 0] == 0  # everyone else left by the road within days
     # nobody lost: the crossing's few, the rest at the camp or still on the road
     assert res.link_entries[:, cross].sum() + res.occupancy[-1, 2] + res.on_links[-1] == 300
+
+
+def test_a_quota_with_no_whole_agent_today_sends_nobody_back():
+    """A fractional quota is a limit on who enters, not a closure: on a day it has no whole
+    agent, those already on the road (here 1,000 km, about three days) still arrive; a
+    closed link would send them back to where they set off."""
+    from enclave.displacement.api import Drivers
+    from enclave.displacement.engine import simulate
+    from enclave.displacement.network import Network
+    from enclave.displacement.rules import MoveRules
+
+    net = Network.build(
+        ["origin", "camp"], [1, 2], ["x", "x"], [400, 0], [-1, -1], [0, 0], [0, 0],
+        [(0, 1, 1000.0)],
+    )  # fmt: skip
+    days = 40
+    out = int(np.flatnonzero((net.link_from == 0) & (net.link_to == 1))[0])
+    rate = np.zeros((days, net.n_links))
+    rate[:, out] = 0.25  # one agent every fourth day: 0 whole agents on the days between
+    cap = np.full((days, net.n_links), -1, dtype=np.int64)
+    cap[:, out] = 1
+    drivers = Drivers(
+        conflict=np.tile(np.array([1.0, 0.0], dtype=np.float32), (days, 1)),
+        conflict_onset=np.zeros((days, 2), dtype=np.int32),
+        link_capacity=cap,
+        initial_agents=np.array([200, 0]),
+        link_rate=rate,
+    )
+    res = simulate(net, drivers, MoveRules(), seed=3)
+    entered_early = int(res.link_entries[: days - 4, out].sum())
+    assert entered_early >= 8
+    assert res.occupancy[-1, 1] >= entered_early  # every one of them reached the camp

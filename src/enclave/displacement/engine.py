@@ -331,13 +331,13 @@ def warm_up(parallel: bool = False) -> float:
     return time.perf_counter() - started
 
 
-def _departures_order_free(counts, capacity, capped_camp, link_left, rules) -> bool:
+def _departures_order_free(counts, capacity, capped_camp, link_quota, rules) -> bool:
     """Whether today's departures may run in parallel and give the ordered pass's bytes:
     no link has a daily quota (whose places go in agent order) and no camp is nearly full
     (capacity multiplier < 0.5) at the start of the day. Counts only fall during the
     departures, so then every camp check gives what it gives at the start. Errs on the
     side of the ordered pass (a margin on the multiplier)."""
-    if (link_left > 0).any():
+    if link_quota.any():
         return False
     if not capped_camp.any():
         return True
@@ -356,9 +356,10 @@ def _departures_order_free(counts, capacity, capped_camp, link_left, rules) -> b
 def quota_bucket(tokens: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One day of the fractional link quotas (``Drivers.link_rate``): the bucket of each
     link with a rate > 0 fills by its rate, up to ``ceil(rate)`` agents (at least 1: room
-    for the fraction a binding quota carries to the next day); returns the new
-    tokens and the whole agents that may enter today (0: the link is closed today). Links
-    without a rate get no tokens. The caller takes out one token per agent that entered.
+    for the fraction a binding quota carries to the next day); returns the new tokens and
+    the whole agents that may enter today (0: none today; the link is not closed, so
+    nobody on it is sent back). Links without a rate get no tokens. The caller takes out
+    one token per agent that entered.
 
     Why a bucket: a road that may carry 0.2 agents a day must pass one agent about every
     fifth day when people queue for it (the quota binds), and stay open when few come
@@ -490,17 +491,23 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         unplaced[day] = lost
 
         link_left = drivers.link_capacity[day].astype(np.int64)  # a copy
+        link_closed = link_left == 0
+        link_quota = link_left > 0
         rated = None
         if drivers.link_rate is not None:
             rated = drivers.link_rate[day] > 0
             tokens, whole = quota_bucket(tokens, drivers.link_rate[day])
             link_left[rated] = whole[rated]
+            # a quota with no whole agent today is used up, not a closure: nobody on the
+            # road is sent back, and whoever draws it chooses again (QUOTA_USED)
+            link_closed &= ~rated
+            link_quota |= rated
         today = kernel.Today(
             counts=counts,
             arrivals=arrivals[day],
             link_entries=link_entries[day],
             link_left=link_left,
-            link_closed=link_left == 0,
+            link_closed=link_closed,
             movechance=chance,
             move_threshold=move_threshold,
             is_town=is_town,
@@ -510,7 +517,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             totals=totals,
             initial_departures=initial_departures[day],
             link_speed=link_speed,
-            link_quota=link_left > 0,
+            link_quota=link_quota,
             link_full=np.zeros(n_links, dtype=np.bool_),
         )
         a = state.arrays
@@ -547,7 +554,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
             day_key = np.uint64(kernel.day_key_of(seed_key, day))
             kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)
-            if _departures_order_free(counts, capacity, capped_camp, link_left, rules):
+            if _departures_order_free(counts, capacity, capped_camp, link_quota, rules):
                 stay = kernel.depart_chunks(
                     state.n,
                     agents,

@@ -325,8 +325,8 @@ def next_link(
     Returns ``(link, route, pos)``: the link to set off on (-1: none today) and the route
     state after it. A route to a camp that is nearly full (capacity multiplier < 0.5) is
     dropped, and so is one whose next link is closed or out of today's quota (QUOTA_USED
-    for the latter: ``link_quota[l]``, the link had a quota left at the start of the
-    day); the route ends after its last hop.
+    for the latter: ``link_quota[l]``, the link has a daily quota today, possibly of no
+    whole agent); the route ends after its last hop.
     """
     end = route_end[r]
     if is_camp[end] and cap_multiplier(counts[end], capacity[end], buffer) < 0.5:
