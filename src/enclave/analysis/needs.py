@@ -119,8 +119,7 @@ def needs_table(
     for w in range(n_weeks):
         med = med_by_place[w]
         order = np.argsort(np.where(np.isnan(med), np.inf, -med), kind="stable")
-        top_value = np.nanmax(med) if not np.isnan(med).all() else np.nan
-        bar = 0.1 * max(top_value, 1) if not np.isnan(top_value) else np.inf
+        bar = np.inf if np.isnan(med).all() else 0.1 * max(np.nanmax(med), 1)
         top = [places[j] for j in order if med[j] >= bar]
         tot = _q(gap_total[w])
         row = {"week": w, "people": _q(ppl_total[w]), "gap_people": tot, "mostly": top[:3]}

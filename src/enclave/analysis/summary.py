@@ -273,7 +273,7 @@ def compare_references(
     rows = []
     for ref in references:
         day = None
-        if getattr(ref, "date", None) is not None and start_date is not None:
+        if ref.date is not None and start_date is not None:
             day = (pd.Timestamp(ref.date) - pd.Timestamp(start_date)).days
         for s in ref.compare_with or [None]:
             row = {
@@ -287,7 +287,7 @@ def compare_references(
                 "p05": np.nan,
                 "p95": np.nan,
                 "source": ref.source,
-                "date": str(ref.date) if getattr(ref, "date", None) is not None else "",
+                "date": "" if ref.date is None else str(ref.date),
                 "day": np.nan if day is None else float(day),
             }
             if s is not None and day is not None:

@@ -480,25 +480,17 @@ def prior_table(
     """Calibrated figures beside the uncalibrated prior's, with the planning figures, and
     first the observed counts of the case's first days (dated references)."""
     rows = []
-    dated = comparison[comparison.date != ""] if "date" in comparison else comparison[:0]
-    undated = comparison[comparison.date == ""] if "date" in comparison else comparison
+    dated, undated = comparison[comparison.date != ""], comparison[comparison.date == ""]
     for s in scenarios:
         for r in dated[dated.scenario == s].itertuples():
-            pri = (
-                prior_comparison[
-                    (prior_comparison.reference == r.reference) & (prior_comparison.scenario == s)
-                ]
-                if prior_comparison is not None
-                else prior_comparison
-            )
+            pri = prior_comparison if prior_comparison is not None else dated[:0]
+            pri = pri[(pri.reference == r.reference) & (pri.scenario == s)]
             rows.append(
                 {
                     "scenario": _e(s),
                     "figure": f"people newly displaced by {_e(r.date)} (day {int(r.day)})",
                     "calibrated": _span(r.median, r.p05, r.p95),
-                    "prior": "–"
-                    if pri is None or pri.empty
-                    else _span(pri.iloc[0]["median"], pri.iloc[0]["p05"], pri.iloc[0]["p95"]),
+                    "prior": "–" if pri.empty else _span(*pri.iloc[0][["median", "p05", "p95"]]),
                     "planning figures": f"{_e(r.label)}: {_people(r.ref_low)}",
                 }
             )
@@ -656,7 +648,7 @@ def render(
                 "planning figure": comp["label"].map(_e),
                 "metric": [
                     _e(_label(m, "", vocab)) + (f" by {_e(d)}" if d else "")
-                    for m, d in zip(comp["metric"], comp.get("date", [""] * len(comp)))
+                    for m, d in zip(comp["metric"], comp["date"])
                 ],
                 "figure": [
                     _people(lo) if hi == lo else f"{_people(lo)} – {_people(hi)}"
