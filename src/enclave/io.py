@@ -68,3 +68,12 @@ def check_output_folder(out: Path, option: str = "--out") -> Path:
     except OSError as err:
         raise EnclaveInputError(out, option, f"cannot write there ({err.strerror})") from None
     return out
+
+
+def parse_yaml(text: str) -> object:
+    """``yaml.safe_load`` through libyaml where PyYAML was built with it (the wheels are):
+    the same documents and error marks, about 10x faster on the calibration file's
+    posterior (200 particles), which every default run reads."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506

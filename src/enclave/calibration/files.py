@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from enclave.calibration.fit import calibrated_names
 from enclave.errors import EnclaveInputError
+from enclave.io import parse_yaml
 from enclave.scenario.model import INPUT_NAMES, Case, Posterior, Range
 
 FORMAT = 1
@@ -37,7 +38,7 @@ def read_calibration(path: str | Path) -> dict:
     text_path = str(path)
     file = embedded_calibration(text_path) if text_path in EMBEDDED else Path(text_path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = parse_yaml(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise EnclaveInputError(file, None, f"cannot read: {exc}") from None
     except yaml.YAMLError as exc:

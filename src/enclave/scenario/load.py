@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from enclave.errors import EnclaveInputError
+from enclave.io import parse_yaml
 from enclave.scenario.model import Advance, Case, Corridor
 
 EMBEDDED = ("idlib-2018", "idlib-2019", "idlib-2019-20")
@@ -60,8 +61,8 @@ def load(case: str | Path | None = None) -> Case:
 def loads(text: str, file: str | Path = "<string>") -> Case:
     """Parse and check case YAML text; ``file`` names it in errors."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{mark.line + 1}" if mark is not None else None
@@ -180,7 +181,7 @@ def _shared_inputs(data: dict, file: str | Path) -> dict:
     name = data.pop("inputs_from")
     if name not in EMBEDDED:
         raise EnclaveInputError(file, "inputs_from", f"no embedded case named '{name}'")
-    base = yaml.safe_load(embedded_path(name).read_text(encoding="utf-8"))
+    base = parse_yaml(embedded_path(name).read_text(encoding="utf-8"))
     if isinstance(base.get("inputs_from"), str):
         base = _shared_inputs(base, embedded_path(name))
     merged = {**{k: base[k] for k in ("inputs", "border", "rules") if k in base}, **data}
@@ -199,7 +200,7 @@ def _with_geography(data: dict, file: str | Path) -> dict:
         except (OSError, KeyError, ValueError) as exc:
             raise EnclaveInputError(folder / "places.csv", None, f"bad geography: {exc}") from None
     elif name in EMBEDDED:
-        base = yaml.safe_load(embedded_path(name).read_text(encoding="utf-8"))
+        base = parse_yaml(embedded_path(name).read_text(encoding="utf-8"))
         if isinstance(base.get("geography"), str):  # that case's places come from a geography
             base = _with_geography(base, embedded_path(name))
         places, roads = base.get("places", []), base.get("roads", [])
