@@ -17,6 +17,7 @@ GOOD = {
         "leave_share_idps",
         "spawn_rate",
         "front_crossing_rate",
+        "ground_leave_share",
     ],
     "geography": "nw-syria",
     "parameters": {
@@ -24,6 +25,7 @@ GOOD = {
         "leave_share_idps": {"value": 0.7, "p05": 0.66, "p95": 0.73},
         "spawn_rate": {"value": 0.1, "p05": 0.08, "p95": 0.12},
         "front_crossing_rate": {"value": 0.001, "p05": 0.0005, "p95": 0.002},
+        "ground_leave_share": {"value": 0.5, "p05": 0.2, "p95": 0.8},
     },
 }
 

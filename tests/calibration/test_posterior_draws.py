@@ -24,8 +24,18 @@ def _calibration(tmp_path, posterior):
 
 
 def test_members_take_whole_particles_by_weight(tmp_path):
-    names = ["leave_share_residents", "leave_share_idps", "spawn_rate", "front_crossing_rate"]
-    particles = [[0.55, 0.66, 0.11, 0.0001], [0.60, 0.72, 0.18, 0.0005], [0.58, 0.7, 0.15, 0.0]]
+    names = [
+        "leave_share_residents",
+        "leave_share_idps",
+        "spawn_rate",
+        "front_crossing_rate",
+        "ground_leave_share",
+    ]
+    particles = [
+        [0.55, 0.66, 0.11, 0.0001, 0.2],
+        [0.60, 0.72, 0.18, 0.0005, 0.9],
+        [0.58, 0.7, 0.15, 0.0, 0.5],
+    ]
     post = {"names": names, "particles": particles, "weights": [0.7, 0.3, 0.0]}
     case = apply_calibration(load("idlib-2019"), read_calibration(_calibration(tmp_path, post)))
     specs, draws = member_specs(case, ["observed"], 400, seed=3)

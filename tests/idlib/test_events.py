@@ -29,11 +29,22 @@ def test_three_events_by_hand(tmp_path, small_text):
     tl = timeline(sc, geography(case), [BorderPolicy(from_day=0, policy="closed")])
     # strikes 8-10 Sept = days 1..3 at 0.5 on A and B
     assert tl.intensity[:, A].tolist() == [0, 0.5, 0.5, 0.5] + [0] * 16
-    # ground fighting 12-13 Sept = days 5-6, lead 3 (from day 2), linger 3 (to day 9), at 1.0
-    want_b = [0, 0.5] + [1.0] * 8 + [0] * 10
+    # ground fighting 12-13 Sept = days 5-6, lead 3 (from day 2), linger 3 (to day 9), at 1.0,
+    # but captured by the government on 14 Sept = day 7: no conflict there from then on
+    want_b = [0, 0.5] + [1.0] * 5 + [0] * 13
     assert tl.intensity[:, B].tolist() == want_b
-    # captured on 14 Sept = day 7
     assert tl.control[:, B].tolist() == [0] * 7 + [1] * 13
+    # taken by the opposition instead, the fighting lingers as the rule says
+    sc_opp = sc.model_copy(
+        update={
+            "phases": [
+                p.model_copy(update={"by": "opposition"}) if p.type == "capture" else p
+                for p in phases
+            ]
+        }
+    )
+    tl_opp = timeline(sc_opp, geography(case), [BorderPolicy(from_day=0, policy="closed")])
+    assert tl_opp.intensity[:, B].tolist() == [0, 0.5] + [1.0] * 8 + [0] * 10
     assert np.all(tl.intensity[:, [CAMP, X, T, G]] == 0)
 
 

@@ -98,6 +98,7 @@ def test_run_writes_every_file(idlib_run):
         "leave_share_idps",
         "spawn_rate",
         "front_crossing_rate",
+        "ground_leave_share",
     }  # camp_occupancy is fixed by the geography's rule C1: no swing to measure
     with xr.open_dataset(out / "results.nc", engine="h5netcdf") as ds:
         assert dict(ds.sizes) == {

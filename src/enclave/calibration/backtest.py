@@ -31,7 +31,7 @@ import pandas as pd
 
 from enclave.calibration.fit import REGION_OF_CONTROL
 from enclave.conflict.timeline import timeline
-from enclave.ensemble.inputs import border_policies, member_inputs, people
+from enclave.ensemble.inputs import border_policies, ground_joiners, member_inputs, people
 from enclave.ensemble.runner import MemberSpec, RunConfig, member_specs, run_member
 from enclave.scenario.geography import geography
 from enclave.scenario.model import Case
@@ -49,8 +49,9 @@ def weekly_days(case: Case) -> list[int]:
 
 def carried_state(
     case19: Case, case20: Case, values: dict[str, float], scale: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(willing people left, people displaced per place) after the 2019 run."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(willing people left, people displaced, people not willing left) per place after
+    the 2019 run."""
     if case19.place_names != case20.place_names:
         raise ValueError("the two cases must share one geography")
     sc = case19.scenarios[0]
@@ -58,8 +59,13 @@ def carried_state(
     occ_end = np.nan_to_num(out.occupancy[sc.days - 1].astype(np.float64))
     ppl = people(case19, values)
     tl = timeline(sc, geography(case19), border_policies(case19, sc, None))
-    keep = np.prod(1.0 - np.clip(values["spawn_rate"] * tl.intensity.astype(np.float64), 0, 1), 0)
-    return ppl.willing * keep, occ_end
+    keep = 1.0 - np.clip(values["spawn_rate"] * tl.intensity.astype(np.float64), 0, 1)
+    joining = ground_joiners(tl.intensity, ppl.unwilling, values)
+    joined = np.zeros((sc.days, len(ppl.willing))) if joining is None else joining[: sc.days]
+    willing = ppl.willing.copy()
+    for d in range(sc.days):  # the engine's order: join, then spawn
+        willing = (willing + joined[d]) * keep[d]
+    return willing, occ_end, ppl.unwilling - joined.sum(axis=0)
 
 
 def run_member_backtest(case19: Case, case20: Case, spec: MemberSpec, scale: int) -> dict:

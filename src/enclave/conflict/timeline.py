@@ -11,6 +11,10 @@ Rules (each is checked by hand in ``tests/idlib/test_timeline.py``):
   ``t_i + days_per_place + linger_days - 1`` and, if ``takes``, held by ``by`` from day
   ``t_i + days_per_place`` on.
 - ``capture``: ``places`` are held by ``by`` from ``day`` on.
+- A place the government has taken (held by it on a day, not on day 0) has no conflict from
+  then on: the front has moved past it, and nobody there is displaced by the offensive any
+  more (an event table may list ground fighting around a town for months after its capture,
+  as the 2019 table does for Qalaat al-Madiq).
 - Links: -1 open, 0 closed, n > 0 at most n people a day. Links from Syria into Turkey follow
   the border policy of the day; links from Turkey back into Syria are closed (no returns in
   the period). A *front* link joins a government-held place and a place held by someone
@@ -125,6 +129,9 @@ def timeline(
             idx = _places(geo, ph.places)
             end = D if ph.end is None else min(ph.end, D)
             intensity[ph.start : end, idx] *= np.float32(ph.factor)
+
+    taken = (control == GOVERNMENT) & (geo.control0[None, :] != GOVERNMENT)
+    intensity[taken] = 0.0
 
     onset = np.full((D, P), -1, dtype=np.int32)
     current = np.full(P, -1, dtype=np.int32)

@@ -32,6 +32,10 @@ class Drivers:
       spawning from the rules (``conflict_driven_spawning``).
     - ``initial_agents[p]``: agents present at p on day 0 (Flee's day-0 camp stocks, a
       scenario's people already displaced); they are created in place order before day 0.
+    - ``pool_added[d, p]`` (optional): people (in agents) who join place p's population that
+      conflict-driven spawning draws from, at the start of day d: those who would not leave
+      under air strikes but do once ground fighting reaches them (not in Flee, whose
+      population only falls).
     """
 
     conflict: np.ndarray  # float32 [D, P]
@@ -40,6 +44,7 @@ class Drivers:
     initial_agents: np.ndarray  # int64 [P]
     new_displaced: np.ndarray | None = None  # int64 [D]
     link_rate: np.ndarray | None = None  # float64 [D, L]
+    pool_added: np.ndarray | None = None  # int64 [D, P]
 
     @property
     def days(self) -> int:

@@ -387,6 +387,11 @@ def _check_shapes(network: Network, drivers: Drivers) -> None:
         raise ValueError(f"drivers.link_rate must have shape ({days}, {n_links})")
     if drivers.new_displaced is not None and drivers.new_displaced.shape != (days,):
         raise ValueError(f"drivers.new_displaced must have shape ({days},)")
+    if drivers.pool_added is not None:
+        if drivers.pool_added.shape != (days, n_places):
+            raise ValueError(f"drivers.pool_added must have shape ({days}, {n_places})")
+        if (drivers.pool_added < 0).any():
+            raise ValueError("drivers.pool_added must not be negative")
 
 
 def _run(network, drivers, rules, seed, progress, started, both=False) -> SimResult:
@@ -471,6 +476,8 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         onset = drivers.conflict_onset[day].astype(np.int64)
         in_conflict = conflict > 0
         ended = (ended | (was_in_conflict & ~in_conflict)) & ~in_conflict
+        if drivers.pool_added is not None:
+            pop += drivers.pool_added[day]
         score, chance, is_town, spawn_weight = daily_place_values(
             network, places, rules, day, conflict, onset, pop, ended
         )

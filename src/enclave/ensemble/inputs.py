@@ -20,6 +20,10 @@ Modelling choices (also listed in the report and in ``docs/case-format.md``):
   ``floor(spawn_rate x willing left x intensity)`` agents. Camp residents are agents from
   day 0 (``initial_agents``); they move again only when the conflict reaches their camp,
   which then has Flee's conflict move chance. ``movechance_override`` stays NaN.
+- Ground fighting. Where the intensity first reaches ``GROUND_LEVEL`` (ground fighting: the
+  event rule's ``ground_fighting`` and the advance phases), ``ground_leave_share`` of the
+  people who were not willing join the willing there (``Drivers.pool_added``): towns on the
+  2019 front lines emptied almost entirely, beyond the share who said they would leave.
 - Scale. One agent stands for ``scale`` people: populations, camp residents, capacities and
   quotas are divided by it (quotas and capacities at least 1 agent).
 """
@@ -60,6 +64,7 @@ class People:
 
     population: np.ndarray  # float64 [P] everyone living in towns (after scaling)
     willing: np.ndarray  # float64 [P] of them, those who leave if the conflict reaches them
+    unwilling: np.ndarray  # float64 [P] the others (some leave once ground fighting comes)
     residents: np.ndarray  # float64 [P] camp residents on day 0
     capacity: np.ndarray  # float64 [P] camp capacity (people; 0 = no limit)
     town_idp_share: float
@@ -103,6 +108,7 @@ def people(case: Case, values: dict[str, float]) -> People:
     return People(
         population=population,
         willing=population * share,
+        unwilling=population * (1.0 - share),
         residents=residents,
         capacity=capacity,
         town_idp_share=town_idp,
@@ -153,18 +159,19 @@ def member_inputs(
 ) -> MemberInputs:
     """Network, drivers and rules for one run (one agent = ``scale`` people).
 
-    ``state`` = (willing people left per place, people already displaced per place) replaces
-    the case's day-0 split: a case that starts where another run ended (the back-test).
+    ``state`` = (willing people left, people already displaced, people not willing left;
+    per place) replaces the case's day-0 split: a case that starts where another run ended
+    (the back-test).
     """
     geo = geo or geography(case)
     ppl = people(case, values)
     if state is not None:
         from dataclasses import replace
 
-        ppl = replace(
-            ppl, willing=np.asarray(state[0], float), residents=np.asarray(state[1], float)
-        )
+        willing, residents, unwilling = (np.asarray(x, float) for x in state)
+        ppl = replace(ppl, willing=willing, residents=residents, unwilling=unwilling)
     tl = timeline(scenario, geo, border_policies(case, scenario, border), days)
+    joining = ground_joiners(tl.intensity, ppl.unwilling, values)
     cap_agents = np.where(ppl.capacity > 0, np.maximum(_agents(ppl.capacity, scale), 1), -1)
     network = Network.build(
         names=list(geo.names),
@@ -198,6 +205,7 @@ def member_inputs(
         link_capacity=np.where(rated, np.ceil(rate), cap).astype(np.int64),
         link_rate=rate if rated.any() else None,
         initial_agents=_agents(ppl.residents, scale),
+        pool_added=None if joining is None else _agents(joining, scale),
     )
     return MemberInputs(
         network=network,
@@ -208,6 +216,34 @@ def member_inputs(
         geography=geo,
         scale=int(scale),
     )
+
+
+#: conflict intensity of ground fighting (``scenario.events.GROUND_INTENSITY`` and the
+#: advance phases of the embedded cases); air strikes and shelling are below it
+GROUND_LEVEL = 1.0
+
+
+def ground_joiners(
+    intensity: np.ndarray, unwilling: np.ndarray, values: dict[str, float]
+) -> np.ndarray | None:
+    """People who join the willing, per day and place: float [D, P], or None where no one.
+
+    On the first day the intensity at p reaches GROUND_LEVEL, ``ground_leave_share`` x the
+    people at p who were not willing. Why: the REACH intention shares were asked about an
+    offensive in general; the towns the 2019 ground offensive reached (Khan Shaykhun, Kafr
+    Zita, Latamina...) were reported emptied, which a share of 0.6-0.7 cannot give.
+    """
+    share = float(values.get("ground_leave_share", 0.0))
+    if share <= 0.0:
+        return None
+    ground = np.asarray(intensity) >= GROUND_LEVEL - 1e-6
+    reached = ground.any(axis=0)
+    if not reached.any():
+        return None
+    out = np.zeros(ground.shape, dtype=np.float64)
+    places = np.flatnonzero(reached)
+    out[ground[:, places].argmax(axis=0), places] = share * np.asarray(unwilling)[places]
+    return out
 
 
 def crossing_quota(ppl: People, geo: Geography, values: dict[str, float]) -> np.ndarray:

@@ -7,8 +7,9 @@ one file per camp cluster (its day-0 residents, for Flee's ``insert_day0``);
 
 Values are the case's central inputs, in people (no scaling). What Flee 3.1 cannot express:
 daily quotas (a road is written closed only on days when both of its directions are
-closed; a quota becomes open) and changes of intensity while a place stays in conflict
-(Flee reads the intensity at a conflict's onset only).
+closed; a quota becomes open), changes of intensity while a place stays in conflict
+(Flee reads the intensity at a conflict's onset only) and the people whom ground fighting
+adds to those who leave (``ground_joiners``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ import pandas as pd
 import yaml
 
 from enclave.conflict.timeline import timeline
-from enclave.ensemble.inputs import border_policies, central_values, people, rules_for
+from enclave.ensemble.inputs import (
+    border_policies,
+    central_values,
+    ground_joiners,
+    people,
+    rules_for,
+)
 from enclave.scenario.geography import geography
 from enclave.scenario.model import Case
 
@@ -140,6 +147,8 @@ def flee_files(case: Case, scenario_name: str, border: str | None = None) -> dic
     files["input_csv/sim_period.csv"] = _csv(period)
     files["simsetting.yml"] = yaml.safe_dump(sim, sort_keys=False)
     quota_days = int(((tl.link_capacity > 0).any(axis=1)).sum())
+    joining = ground_joiners(tl.intensity, ppl.unwilling, values)
+    joined = 0 if joining is None else int(round(float(joining.sum())))
     files["README.txt"] = (
         f"Flee instance exported by Enclave from case '{case.case}', scenario '{sc.name}'.\n"
         f"{sc.title}\n\nStart {case.start_date}, {D} days. Inputs at their central values: "
@@ -148,7 +157,9 @@ def flee_files(case: Case, scenario_name: str, border: str | None = None) -> dic
         " leave (towns) or capacity (camps; empty = no limit).\n"
         "Camp residents on day 0 are in source_data (insert_day0).\n"
         f"Not expressible in Flee 3.1: daily quotas on {quota_days} day(s) are written as open"
-        " roads; intensity changes during a conflict are read by Flee at onset only.\n"
+        " roads; intensity changes during a conflict are read by Flee at onset only;"
+        f" {joined} people who join those who leave once ground fighting reaches their place"
+        " (ground_leave_share) are left out (Flee's population only falls).\n"
     )
     return files
 

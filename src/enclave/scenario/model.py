@@ -183,6 +183,15 @@ class Inputs(_Strict):
             " each front road leaving it per day, where a corridor has policy share"
         ),
     )
+    ground_leave_share: Range = Field(
+        default_factory=lambda: Range(
+            low=0.0, high=0.0, source="not used: air strikes and ground fighting alike"
+        ),
+        description=(
+            "share of the people who would not leave under air strikes who do leave once"
+            " ground fighting (conflict intensity 1) reaches their place"
+        ),
+    )
 
     @field_validator(
         "idp_share", "leave_share_residents", "leave_share_idps", "spawn_rate", "camp_occupancy"
@@ -193,7 +202,9 @@ class Inputs(_Strict):
             raise ValueError("must be above 0")
         return r
 
-    @field_validator("idp_share", "leave_share_residents", "leave_share_idps", "spawn_rate")
+    @field_validator(
+        "idp_share", "leave_share_residents", "leave_share_idps", "spawn_rate", "ground_leave_share"
+    )
     @classmethod
     def _fraction(cls, r: Range) -> Range:
         if r.high > 1:
@@ -257,7 +268,11 @@ class Advance(_Strict):
     days_per_place: int = Field(ge=1)
     intensity: float = Field(gt=0, le=1)
     lead_days: int = Field(0, ge=0, description="shelling before the front arrives")
-    linger_days: int = Field(0, ge=0, description="fighting after the front moves on")
+    linger_days: int = Field(
+        0,
+        ge=0,
+        description="fighting after the front moves on (not where the government took the place)",
+    )
     by: ControlName = "government"
     takes: bool = True
 
