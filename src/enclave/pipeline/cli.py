@@ -129,6 +129,10 @@ def run_command(
             if not tasks:
                 tasks.append(progress.add_task(f"{c.case}: runs", total=total))
             progress.advance(tasks[0])
+            if progress.tasks[0].finished:
+                # the bar's refresh thread ends with the runs: the report may then draw
+                # its figures in forked processes (enclave.report.parallel)
+                progress.stop()
 
         res = run_case(
             c,

@@ -554,6 +554,34 @@ def _calibration_note(cal: dict | None, with_prior: bool = False) -> str:
     )
 
 
+def _map_days(ds: xr.Dataset, s: str) -> tuple[int, list[int]]:
+    """The day of a scenario's large map and the days of its strip of small ones."""
+    n = int(ds["scenario_days"].sel(scenario=s))
+    return _map_day(ds, s), sorted({0, n // 3, (2 * n) // 3, n - 1})
+
+
+def _scenario_figure(state: tuple, job: tuple) -> str:
+    ds, case, vocab = state
+    kind, s = job
+    day, strip_days = _map_days(ds, s)
+    if kind == "map":
+        return _png(map_figure(ds, case, vocab, s, day))
+    if kind == "strip":
+        return _png(strip_figure(ds, case, vocab, s, strip_days))
+    return series_figure(ds, case, vocab, s)
+
+
+def _scenario_pngs(
+    ds: xr.Dataset, case: Case, vocab: Vocabulary, scenarios: Sequence[str], workers: int
+) -> dict[tuple[str, str], str]:
+    """Every scenario's map, strip and series as PNG data URIs, keyed (kind, scenario);
+    the maps first, since they take longest (the pool hands out jobs in this order)."""
+    from enclave.report.parallel import draw_all
+
+    jobs = [(kind, s) for kind in ("map", "strip", "series") for s in scenarios]
+    return dict(zip(jobs, draw_all(_scenario_figure, (ds, case, vocab), jobs, workers)))
+
+
 def render(
     ds: xr.Dataset,
     case: Case,
@@ -566,11 +594,13 @@ def render(
     calibration: dict | None = None,
     prior_summary: pd.DataFrame | None = None,
     prior_comparison: pd.DataFrame | None = None,
+    workers: int = 1,
 ) -> str:
     """The whole page as a string: the bottom line first, then the detail.
 
     ``prior_summary``: the same case's summary without its calibration, shown beside the
-    calibrated figures."""
+    calibrated figures. ``workers``: processes that draw the scenarios' maps and series
+    (:mod:`enclave.report.parallel`; the page is the same with any number)."""
     scenarios = [str(s) for s in ds["scenario"].values]
     vocab = vocabulary(case)
     info = run_info or {}
@@ -696,19 +726,18 @@ def render(
             parts.append(sec)
     st = load_standards()
     camps = camp_table(ds)
+    pngs = _scenario_pngs(ds, case, vocab, scenarios, workers)
     for s in scenarios:
         sc = case.scenario(s)
-        n = int(ds["scenario_days"].sel(scenario=s))
-        day = _map_day(ds, s)
-        strip_days = sorted({0, n // 3, (2 * n) // 3, n - 1})
+        day, strip_days = _map_days(ds, s)
         parts.append(f"<section class='scenario' data-scenario='{_e(s)}'>")
         parts.append(f"<h2 id='sc-{_e(s)}'>{_e(sc.title)}</h2><p>{_e(sc.description)}</p>")
         parts.append(
             f"<figure class='scenario-figure map' data-scenario='{_e(s)}' data-kind='map'>"
             f"<img alt='map of {_e(s)} on day {day}' "
-            f"src='{_png(map_figure(ds, case, vocab, s, day))}'>"
+            f"src='{pngs['map', s]}'>"
             f"<img alt='map of {_e(s)} over time' "
-            f"src='{_png(strip_figure(ds, case, vocab, s, strip_days))}'>"
+            f"src='{pngs['strip', s]}'>"
             f"<figcaption>Map on day {day}, the scenario's last day (top), and on "
             f"days {', '.join(map(str, strip_days))} (bottom). Areas: Voronoi cells of the "
             f"places on this side of the border, clipped to {_e(case.home_country)} and to "
@@ -726,7 +755,7 @@ def render(
         )
         parts.append(
             f"<figure class='scenario-figure' data-scenario='{_e(s)}' data-kind='series'>"
-            f"<img alt='time series of {_e(s)}' src='{series_figure(ds, case, vocab, s)}'>"
+            f"<img alt='time series of {_e(s)}' src='{pngs['series', s]}'>"
             "<figcaption>People over time and each camp cluster's occupancy against its "
             "capacity (dashed line = full).</figcaption></figure>"
         )
