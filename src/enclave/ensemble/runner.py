@@ -47,6 +47,7 @@ class MemberSpec:
     member: int
     values: dict[str, float]
     seed: int
+    scale: int = 0  # people per agent for this run; 0 = the RunConfig's
 
 
 @dataclass
@@ -115,9 +116,10 @@ def run_member(config: RunConfig, spec: MemberSpec) -> MemberOutput:
     case = config.case
     scenario = case.scenario(spec.scenario)
     geo = geography(case)
-    mi = member_inputs(case, scenario, spec.values, config.scale, config.border, geo=geo)
+    scale = spec.scale or config.scale
+    mi = member_inputs(case, scenario, spec.values, scale, config.border, geo=geo)
     res = simulate(mi.network, mi.drivers, mi.rules, seed=spec.seed, threads=1)
-    k = float(config.scale)
+    k = float(scale)
     D, d = config.days, scenario.days
 
     def pad(x: np.ndarray) -> np.ndarray:

@@ -7,9 +7,11 @@ failed run leaves no half-written result and earlier files stay as they were.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +37,9 @@ from enclave.scenario.model import Case
 SA_SEEDS = 1  # engine seeds per sensitivity level
 #: members per scenario of the uncalibrated (prior) ensemble run beside a calibrated one
 PRIOR_MEMBERS = 10
+#: the sensitivity sweep and the priors' members run with this many times the people per
+#: agent of the main ensemble
+SUPPORT_SCALE = 2
 
 
 @dataclass
@@ -62,6 +67,14 @@ def calibrated(
 
     applied, data = load_for_case(case, calibration)
     return applied, data, case if data is not None and compare else None
+
+
+def report_workers(backend: str, workers: int | None) -> int:
+    """Processes that draw the report: this machine's cores (``--workers`` caps them);
+    one with the serial backend, which keeps everything in this process."""
+    if backend == "serial":
+        return 1
+    return max(1, int(workers or os.cpu_count() or 1))
 
 
 def runs_needed(case: Case, members: int, sensitivity: bool, prior: Case | None = None) -> int:
@@ -123,14 +136,20 @@ def run_case(
     engine = make_backend(backend, workers, scheduler)
     names = [s.name for s in case.scenarios]
     config = RunConfig(case=case, scale=int(scale or case.default_scale), border=border)
+    # the one-at-a-time sweep and the priors' ensemble support the main figures: they run
+    # with SUPPORT_SCALE x as many people per agent (half the cost; the bias this gives is
+    # measured by benchmarks/scale_bias.py and stated in the README)
+    support = replace(config, scale=config.scale * SUPPORT_SCALE)
     specs, draws = member_specs(case, names, members, seed)
     extra: list = []
     if sensitivity:
         extra, sa_draws, levels = oat_specs(case, names, seed, SA_SEEDS)
+        extra = [replace(s, scale=support.scale) for s in extra]
     prior_specs: list = []
     if prior is not None:
         n_prior = min(members, PRIOR_MEMBERS)
         prior_specs, prior_draws = member_specs(prior, names, n_prior, seed)
+        prior_specs = [replace(s, scale=support.scale) for s in prior_specs]
     todo = specs + extra + prior_specs
     store = MemberStore(
         out,
@@ -144,7 +163,7 @@ def run_case(
             "sensitivity": bool(sensitivity),
             "prior": None if prior is None else prior.inputs.model_dump(mode="json"),
             "sa_seeds": SA_SEEDS,
-            "runs": [(s.scenario, s.member, s.seed, s.values) for s in todo],
+            "runs": [(s.scenario, s.member, s.seed, s.values, s.scale) for s in todo],
         },
         len(todo),
     )
@@ -153,14 +172,19 @@ def run_case(
     if on_done is not None:
         for _ in done:
             on_done()
-    # one pool for the ensemble and the sensitivity runs (workers start once)
-    fresh = run_specs(
-        config,
-        [todo[i] for i in missing],
-        engine,
-        on_done,
-        on_result=lambda j, o: store.save(missing[j], o),
-    )
+    # one pool for the ensemble and the sensitivity runs (workers start once); the
+    # scenario odds (politics, about 1.5 s of one core) are worked out meanwhile, in a
+    # thread of this process, which only waits for the pool
+    with ThreadPoolExecutor(max_workers=1) as side:
+        odds = side.submit(politics_weights, case)
+        fresh = run_specs(
+            config,
+            [todo[i] for i in missing],
+            engine,
+            on_done,
+            on_result=lambda j, o: store.save(missing[j], o),
+        )
+        w = odds.result()
     done.update(zip(missing, fresh))
     outputs = [done[i] for i in range(len(todo))]
     t_runs = time.perf_counter() - t0
@@ -173,17 +197,16 @@ def run_case(
     sens = None
     if sensitivity:
         sa_out = outputs[len(specs) : len(specs) + len(extra)]
-        sens = oat_table(config, names, sa_out, sa_draws, levels, SA_SEEDS, seed)
+        sens = oat_table(support, names, sa_out, sa_draws, levels, SA_SEEDS, seed)
     prior_summary = prior_comparison = None
     if prior_specs:
         prior_out = outputs[len(specs) + len(extra) :]
-        prior_run = EnsembleRun(config, names, n_prior, seed, prior_draws, prior_out, t_runs)
+        prior_run = EnsembleRun(support, names, n_prior, seed, prior_draws, prior_out, t_runs)
         prior_ds = to_dataset(prior_run)
         prior_summary = summarise(prior_ds, case.border.zone)
         prior_comparison = compare_references(
             prior_summary, case.references, daily_bands(prior_ds, case.border.zone), case.start_date
         )
-    w = politics_weights(case)
     weighted = None
     if w is not None and w.weights:
         weighted = weighted_metric(
@@ -196,6 +219,8 @@ def run_case(
     }
     if prior_specs:
         info["prior runs"] = len(prior_specs)
+    if extra or prior_specs:
+        info["people per agent in the sensitivity and prior runs"] = support.scale
     page = render(
         ds,
         case,
@@ -208,6 +233,7 @@ def run_case(
         calibration=calibration,
         prior_summary=prior_summary,
         prior_comparison=prior_comparison,
+        workers=report_workers(backend, workers),
     )
 
     files = {
