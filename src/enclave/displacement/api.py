@@ -36,6 +36,11 @@ class Drivers:
       conflict-driven spawning draws from, at the start of day d: those who would not leave
       under air strikes but do once ground fighting reaches them (not in Flee, whose
       population only falls).
+    - ``people_per_agent``: how many people one agent stands for (1 in a Flee instance).
+      Conflict-driven ``pop_ratio`` spawning then floors in people, as Flee does with one
+      agent per person, and carries the fraction of an agent to the next day
+      (:func:`engine.spawn_counts`): flooring in agents would drop up to one agent per
+      place and day, which at 80 people an agent and a low rate is most of the flow.
     """
 
     conflict: np.ndarray  # float32 [D, P]
@@ -45,6 +50,7 @@ class Drivers:
     new_displaced: np.ndarray | None = None  # int64 [D]
     link_rate: np.ndarray | None = None  # float64 [D, L]
     pool_added: np.ndarray | None = None  # int64 [D, P]
+    people_per_agent: int = 1
 
     @property
     def days(self) -> int:

@@ -153,7 +153,14 @@ def daily_place_values(
 
 
 def spawn_counts(
-    rules: MoveRules, drivers: Drivers, day: int, conflict, spawn_weight, pop, rng
+    rules: MoveRules,
+    drivers: Drivers,
+    day: int,
+    conflict,
+    spawn_weight,
+    pop,
+    rng,
+    carry: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
     """How many agents appear at each place today, and how many could not be placed.
 
@@ -161,6 +168,9 @@ def spawn_counts(
     a multinomial draw over the spawn weights. Conflict-driven mode: Flee's
     ``spawn_daily_displaced`` (constant, Poisson or population ratio per conflict zone).
     With ``take_from_population`` no place can lose more people than it has.
+    ``pop_ratio`` with ``drivers.people_per_agent`` k > 1: ``floor(rate x people x
+    intensity)`` people, k per agent, the fraction of an agent kept in ``carry`` (float
+    [P], updated in place) for the next day; with k = 1 this is Flee's count exactly.
     """
     n_places = len(conflict)
     unplaced = 0
@@ -180,7 +190,14 @@ def spawn_counts(
         if rules.conflict_spawn_mode == "constant":
             counts = np.where(in_conflict, np.floor(rate * conflict), 0)
         elif rules.conflict_spawn_mode == "pop_ratio":
-            counts = np.where(in_conflict, np.floor(rate * pop * conflict), 0)
+            k = int(drivers.people_per_agent)
+            if k <= 1 or carry is None:
+                counts = np.where(in_conflict, np.floor(rate * pop * conflict), 0)
+            else:
+                people = np.where(in_conflict, np.floor(rate * pop * k * conflict), 0.0)
+                carry += people / k
+                counts = np.floor(carry + 1e-9)
+                carry -= counts
         else:
             counts = np.where(in_conflict, rng.poisson(rate * np.maximum(conflict, 0)), 0)
         counts = counts.astype(np.int64)
@@ -191,6 +208,8 @@ def spawn_counts(
         short = np.maximum(counts - limit, 0)
         unplaced += int(short.sum())
         counts = counts - short
+        if carry is not None:
+            carry[short > 0] = 0.0  # nobody left there to carry a fraction of
     return counts, unplaced
 
 
@@ -387,6 +406,8 @@ def _check_shapes(network: Network, drivers: Drivers) -> None:
         raise ValueError(f"drivers.link_rate must have shape ({days}, {n_links})")
     if drivers.new_displaced is not None and drivers.new_displaced.shape != (days,):
         raise ValueError(f"drivers.new_displaced must have shape ({days},)")
+    if int(drivers.people_per_agent) < 1:
+        raise ValueError("drivers.people_per_agent must be at least 1")
     if drivers.pool_added is not None:
         if drivers.pool_added.shape != (days, n_places):
             raise ValueError(f"drivers.pool_added must have shape ({days}, {n_places})")
@@ -414,6 +435,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
     arrivals = np.zeros((days, n_places), dtype=np.int64)
     link_entries = np.zeros((days, n_links), dtype=np.int64)
     tokens = np.zeros(n_links)  # fractional link quotas (Drivers.link_rate)
+    carry = np.zeros(n_places)  # fractions of an agent spawned (Drivers.people_per_agent)
     initial_departures = np.zeros((days, n_places), dtype=np.int64)
     on_links = np.zeros(days, dtype=np.int64)
     spawned = np.zeros(days, dtype=np.int64)
@@ -487,7 +509,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             lagged = conflict_decay(rules, day - 1, conflict, onset)
             spawn_weight = np.where(in_conflict, pop * conflict * lagged, 0.0)
         was_in_conflict = in_conflict
-        new, lost = spawn_counts(rules, drivers, day, conflict, spawn_weight, pop, rng)
+        new, lost = spawn_counts(rules, drivers, day, conflict, spawn_weight, pop, rng, carry)
         if rules.take_from_population:
             pop -= np.where(conflict > 0, new, 0)
         # table mode: Flee picks each new agent's place in turn (mixed); conflict-driven

@@ -206,6 +206,7 @@ def member_inputs(
         link_rate=rate if rated.any() else None,
         initial_agents=_agents(ppl.residents, scale),
         pool_added=None if joining is None else _agents(joining, scale),
+        people_per_agent=int(scale),
     )
     return MemberInputs(
         network=network,
