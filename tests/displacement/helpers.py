@@ -23,7 +23,7 @@ def line_network(kinds, km, capacity=None, population=None, countries=None):
     )
 
 
-def drivers(network, days, conflict_places=(0,), new=None, initial=None, intensity=1.0):
+def drivers(network, days, conflict_places=(0,), new=None, initial=None, intensity=1.0, **extra):
     conflict = np.zeros((days, network.n_places), dtype=np.float32)
     conflict[:, list(conflict_places)] = intensity
     return Drivers(
@@ -34,6 +34,19 @@ def drivers(network, days, conflict_places=(0,), new=None, initial=None, intensi
             initial if initial is not None else np.zeros(network.n_places), dtype=np.int64
         ),
         new_displaced=None if new is None else np.asarray(new, dtype=np.int64),
+        **extra,
+    )
+
+
+def pop_ratio_rules(rate: float):
+    """Flee's conflict-driven ``pop_ratio`` spawning at ``rate``, taking from the population."""
+    from enclave.displacement.rules import MoveRules
+
+    return MoveRules(
+        conflict_driven_spawning=True,
+        conflict_spawn_mode="pop_ratio",
+        take_from_population=True,
+        displaced_per_conflict_day=rate,
     )
 
 

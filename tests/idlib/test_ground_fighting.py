@@ -2,11 +2,9 @@
 
 import numpy as np
 import pytest
+from tests.displacement.helpers import CAMP, TOWN, drivers, line_network, pop_ratio_rules
 
-from enclave.displacement.api import Drivers
 from enclave.displacement.engine import simulate
-from enclave.displacement.network import Network
-from enclave.displacement.rules import MoveRules
 from enclave.ensemble.inputs import central_values, ground_joiners, member_inputs, people
 from enclave.scenario import loads
 
@@ -49,23 +47,8 @@ def test_joiners_come_on_the_first_ground_day_only(small_text):
 
 
 def _two_places(pool_added=None, days=30):
-    net = Network.build(
-        ["origin", "camp"], [1, 2], ["x", "x"], [100, 0], [-1, -1], [0, 0], [0, 0], [(0, 1, 10.0)]
-    )
-    drivers = Drivers(
-        conflict=np.tile(np.array([1.0, 0.0], dtype=np.float32), (days, 1)),
-        conflict_onset=np.zeros((days, 2), dtype=np.int32),
-        link_capacity=np.full((days, net.n_links), -1, dtype=np.int64),
-        initial_agents=np.array([0, 0]),
-        pool_added=pool_added,
-    )
-    rules = MoveRules(
-        conflict_driven_spawning=True,
-        conflict_spawn_mode="pop_ratio",
-        take_from_population=True,
-        displaced_per_conflict_day=0.5,
-    )
-    return net, drivers, rules
+    net = line_network([TOWN, CAMP], [10.0], population=[100, 0])
+    return net, drivers(net, days, pool_added=pool_added), pop_ratio_rules(0.5)
 
 
 def test_engine_spawns_from_the_added_people():

@@ -1,39 +1,14 @@
 """Conflict-driven spawning moves the same people whatever an agent stands for."""
 
-import numpy as np
+from tests.displacement.helpers import CAMP, TOWN, drivers, line_network, pop_ratio_rules
 
-from enclave.displacement.api import Drivers
 from enclave.displacement.engine import simulate
-from enclave.displacement.network import Network
-from enclave.displacement.rules import MoveRules
-
-RULES = MoveRules(
-    conflict_driven_spawning=True,
-    conflict_spawn_mode="pop_ratio",
-    take_from_population=True,
-    displaced_per_conflict_day=0.01,
-)
 
 
 def _people_spawned(people: int, scale: int, days: int = 60) -> float:
-    net = Network.build(
-        ["origin", "camp"],
-        [1, 2],
-        ["x", "x"],
-        [people // scale, 0],
-        [-1, -1],
-        [0, 0],
-        [0, 0],
-        [(0, 1, 10.0)],
-    )
-    drivers = Drivers(
-        conflict=np.tile(np.array([0.3, 0.0], dtype=np.float32), (days, 1)),
-        conflict_onset=np.zeros((days, 2), dtype=np.int32),
-        link_capacity=np.full((days, net.n_links), -1, dtype=np.int64),
-        initial_agents=np.array([0, 0]),
-        people_per_agent=scale,
-    )
-    return float(simulate(net, drivers, RULES, seed=1).spawned.sum()) * scale
+    net = line_network([TOWN, CAMP], [10.0], population=[people // scale, 0])
+    d = drivers(net, days, intensity=0.3, people_per_agent=scale)
+    return float(simulate(net, d, pop_ratio_rules(0.01), seed=1).spawned.sum()) * scale
 
 
 def test_same_people_leave_at_any_scale():

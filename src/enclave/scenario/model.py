@@ -157,6 +157,14 @@ class Range(_Strict):
         return self.high - self.low
 
 
+def _unused(reason: str, description: str):  # noqa: ANN202
+    """An optional input: a case that leaves it out gets 0 (the rule it drives is off)."""
+    return Field(
+        default_factory=lambda: Range(low=0.0, high=0.0, source=f"not used: {reason}"),
+        description=description,
+    )
+
+
 class Inputs(_Strict):
     """The uncertain inputs the model reads (each a range with its source)."""
 
@@ -174,23 +182,15 @@ class Inputs(_Strict):
     camp_occupancy: Range = Field(
         description="camp residents / capacity on day 0 (derives capacities not given)"
     )
-    front_crossing_rate: Range = Field(
-        default_factory=lambda: Range(
-            low=0.0, high=0.0, source="not used: no corridor with policy share in this case"
-        ),
-        description=(
-            "share of the people living at a front place (not government-held) who may cross"
-            " each front road leaving it per day, where a corridor has policy share"
-        ),
+    front_crossing_rate: Range = _unused(
+        "no corridor with policy share in this case",
+        "share of the people living at a front place (not government-held) who may cross"
+        " each front road leaving it per day, where a corridor has policy share",
     )
-    ground_leave_share: Range = Field(
-        default_factory=lambda: Range(
-            low=0.0, high=0.0, source="not used: air strikes and ground fighting alike"
-        ),
-        description=(
-            "share of the people who would not leave under air strikes who do leave once"
-            " ground fighting (conflict intensity 1) reaches their place"
-        ),
+    ground_leave_share: Range = _unused(
+        "air strikes and ground fighting alike",
+        "share of the people who would not leave under air strikes who do leave once"
+        " ground fighting (conflict intensity 1) reaches their place",
     )
 
     @field_validator(
