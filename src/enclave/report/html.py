@@ -777,7 +777,11 @@ def render(
         parts.append("<h2 id='sensitivity'>Which inputs move the result (one at a time)</h2>")
         parts.append(
             "<p>Each uncertain input set to its low and its high end, the others at their "
-            "central values, same engine seeds. Newly displaced (people):</p>"
+            "central values, same engine seeds (people per agent: see the line under the "
+            "title). What this cannot see: inputs that matter only together (interactions) "
+            "and swings that change inside a range; <code>enclave sensitivity</code> gives "
+            "Sobol' first-order and total indices (SALib) that do. Newly displaced "
+            "(people):</p>"
         )
         sv = sensitivity[sensitivity.metric == "newly_displaced"]
         tbl = pd.DataFrame(
