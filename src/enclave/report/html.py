@@ -568,17 +568,20 @@ def _scenario_figure(state: tuple, job: tuple) -> str:
         return _png(map_figure(ds, case, vocab, s, day))
     if kind == "strip":
         return _png(strip_figure(ds, case, vocab, s, strip_days))
+    if kind == "needs":
+        return needs_figure(needs_table(ds, s, load_standards()), s)
     return series_figure(ds, case, vocab, s)
 
 
 def _scenario_pngs(
     ds: xr.Dataset, case: Case, vocab: Vocabulary, scenarios: Sequence[str], workers: int
 ) -> dict[tuple[str, str], str]:
-    """Every scenario's map, strip and series as PNG data URIs, keyed (kind, scenario);
-    the maps first, since they take longest (the pool hands out jobs in this order)."""
+    """Every scenario's map, strip, series and needs as PNG data URIs, keyed (kind,
+    scenario); the maps first, since they take longest (the pool hands out jobs in this
+    order)."""
     from enclave.report.parallel import draw_all
 
-    jobs = [(kind, s) for kind in ("map", "strip", "series") for s in scenarios]
+    jobs = [(kind, s) for kind in ("map", "strip", "series", "needs") for s in scenarios]
     return dict(zip(jobs, draw_all(_scenario_figure, (ds, case, vocab), jobs, workers)))
 
 
@@ -760,7 +763,7 @@ def render(
             "capacity (dashed line = full).</figcaption></figure>"
         )
         parts += camp_parts(camps, s)
-        parts += _needs_parts(ds, s, st)
+        parts += _needs_parts(ds, s, st, pngs["needs", s])
         phases = pd.DataFrame(
             [
                 {"type": _e(p.type), "label": _e(p.label), "details": _e(_phase_text(p))}
@@ -898,7 +901,7 @@ def camp_parts(camps: pd.DataFrame, s: str) -> list[str]:
     ]
 
 
-def _needs_parts(ds: xr.Dataset, s: str, st: pd.DataFrame) -> list[str]:
+def _needs_parts(ds: xr.Dataset, s: str, st: pd.DataFrame, figure: str) -> list[str]:
     t = needs_table(ds, s, st)
     rows = []
     for _, r in t.iterrows():
@@ -922,7 +925,7 @@ def _needs_parts(ds: xr.Dataset, s: str, st: pd.DataFrame) -> list[str]:
     return [
         f"<h3>Humanitarian needs: {_e(s)}</h3>",
         f"<figure class='scenario-figure' data-scenario='{_e(s)}' data-kind='needs'>"
-        f"<img alt='needs of {_e(s)}' src='{needs_figure(t, s)}'>"
+        f"<img alt='needs of {_e(s)}' src='{figure}'>"
         "<figcaption>People present (all places) and people above a camp cluster's capacity "
         "per week, median and 5–95 %.</figcaption></figure>",
         f"<p class='small'>Sphere minimum standards (editable table "
