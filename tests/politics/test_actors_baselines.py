@@ -18,7 +18,7 @@ def test_embedded_idlib_table():
     a = idlib_actors()
     assert a.ids == ("syria", "russia", "iran", "turkey", "hts", "nfl", "usa", "eu", "un", "ypg")
     assert a.salience_scale == "percent" and a.capability_scale == "percent"
-    assert a.position[a.index("turkey"), 0] == 65
+    assert a.position[a.index("turkey"), 0] == 55
     assert "position_source" in a.extra and "assumption" in a.extra["position_source"][0]
 
 

@@ -16,11 +16,29 @@ RUNS = 300
 def test_bands_and_spreads_come_from_data():
     b = load_bands()
     assert b.names == ("full-offensive", "limited-offensive", "negotiated-deal", "stalemate")
-    np.testing.assert_array_equal(b.lower, [0, 20, 40, 65])
-    np.testing.assert_array_equal(b.upper, [20, 40, 65, 100])
-    np.testing.assert_array_equal(b.index([0, 19.9, 20, 64.9, 65, 100]), [0, 0, 1, 2, 3, 3])
+    np.testing.assert_array_equal(b.lower, [0, 12.5, 37.5, 62.5])
+    np.testing.assert_array_equal(b.upper, [12.5, 37.5, 62.5, 100])
+    np.testing.assert_array_equal(b.index([0, 12.4, 12.5, 62.4, 62.5, 100]), [0, 0, 1, 2, 3, 3])
     assert set(load_spreads()) == {"position", "capability", "salience"}
     assert set(load_spreads("sweep")) == {"position", "capability", "salience"}
+
+
+def test_band_edges_are_the_midpoints_between_the_case_anchors_and_no_actor_sits_on_one():
+    """The rule behind the edges (nearest anchor): each interior edge lies halfway between
+    the anchors of neighbouring scenarios in idlib-2018's ``weights.bands``; no actor of
+    the embedded table sits exactly on an edge, where the [lower, upper) convention alone
+    would decide its scenario."""
+    from enclave.politics import idlib_actors
+    from enclave.scenario import load
+
+    b = load_bands()
+    anchors = load(None).weights.bands
+    first = {}
+    for point, scenario in sorted(anchors.items()):
+        first.setdefault(scenario, point)
+    points = [first[name] for name in b.names]
+    np.testing.assert_array_equal(b.lower[1:], [(x + y) / 2 for x, y in zip(points, points[1:])])
+    assert not set(idlib_actors().position[:, 0]) & set(b.lower[1:])
 
 
 def test_scenario_odds_for_the_chain():

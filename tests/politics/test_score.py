@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from enclave.politics import EUMOptions, idlib_actors
-from enclave.politics.odds import without_own_spreads
+from enclave.politics.levers import Lever, apply_levers
+from enclave.politics.odds import load_bands, without_own_spreads
 from enclave.politics.score import brier, load_outcomes, score_table
 
 
@@ -30,12 +33,22 @@ def test_outcomes_are_dated_sourced_scenarios():
 
 
 def test_review_table_recomputed_under_the_review_settings():
-    """The review's Brier figures (eum, median, mean), from the data, not typed in."""
-    t = score_table(
+    """The review's Brier figures (eum, median, mean), from the data, not typed in, with
+    the review's inputs: its bands (0-20/20-40/40-65/65-100) and Turkey and the EU at 65."""
+    b = load_bands()
+    review_bands = replace(
+        b, lower=np.array([0.0, 20.0, 40.0, 65.0]), upper=np.array([20.0, 40.0, 65.0, 100.0])
+    )
+    actors, _ = apply_levers(
         without_own_spreads(idlib_actors()),
+        [Lever("turkey", "position", 65.0), Lever("eu", "position", 65.0)],
+    )
+    t = score_table(
+        actors,
         smp_runs=0,
         blocs=[],
         options=EUMOptions.scholz2011(),
+        bands=review_bands,
     )
     got = {r["period"]: r["brier"] for r in t["periods"]}
     review = {

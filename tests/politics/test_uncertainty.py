@@ -44,7 +44,7 @@ def test_bloc_changes_the_odds():
 def test_band_shift_moves_edges_and_odds():
     b = load_bands()
     s = shift_bands(b, 5.0)
-    assert list(s.lower) == [0, 25, 45, 70] and list(s.upper) == [25, 45, 70, 100]
+    assert list(s.lower) == [0, 17.5, 42.5, 67.5] and list(s.upper) == [17.5, 42.5, 67.5, 100]
     v = odds(model="median", runs=1000, seed=2).values
     sens = band_sensitivity(v, b, 5.0)
     assert set(sens) == {"-5", "+5"}

@@ -5,8 +5,11 @@ Each run draws every actor's inputs around the table's values (spreads from the 
 an assumption with its reason), runs the model and takes its point forecast on the issue
 scale (:func:`enclave.politics.forecast.default_point`). The forecast distribution is binned
 into the scenario bands of ``data/idlib_scenario_bands.csv`` (kept in data, not code):
-0-20 full offensive, 20-40 limited offensive, 40-65 negotiated deal, 65-100 stalemate /
-rebels hold; a band is ``[lower, upper)``, the last one closed. The bands carry ``as_of``
+0-12.5 full offensive, 12.5-37.5 limited offensive, 37.5-62.5 negotiated deal, 62.5-100
+stalemate / rebels hold; a band is ``[lower, upper)``, the last one closed. The edges follow
+one rule: a position belongs to the scenario whose anchor on the issue scale is nearest (0,
+25, 50, 75 and 100; the anchors are in the case's ``weights.bands``), so each edge is the
+midpoint between two neighbouring anchors. The bands carry ``as_of``
 (2018-09-07) and ``horizon`` (2019-01-05): each scenario is the state of Idlib on the
 horizon, as it could be judged on ``as_of``.
 

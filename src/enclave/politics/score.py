@@ -25,7 +25,7 @@ from typing import Any
 
 from enclave.politics.actors import Actors, idlib_actors
 from enclave.politics.ensemble import DEFAULT_SMP_RUNS, compare_models
-from enclave.politics.odds import DEFAULT_RUNS, DEFAULT_SEED, load_bands
+from enclave.politics.odds import DEFAULT_RUNS, DEFAULT_SEED, Bands, load_bands
 
 __all__ = ["Outcome", "brier", "load_outcomes", "score_table"]
 
@@ -61,11 +61,15 @@ def score_table(
     runs: int = DEFAULT_RUNS,
     seed: int | None = DEFAULT_SEED,
     smp_runs: int | None = DEFAULT_SMP_RUNS,
+    bands: Bands | None = None,
     **kw: object,
 ) -> dict[str, Any]:
-    """Brier score of each model and of the ensemble for each dated period (JSON-ready)."""
+    """Brier score of each model and of the ensemble for each dated period (JSON-ready).
+
+    ``bands``: default the embedded Idlib bands (another set reproduces an earlier table).
+    """
     actors = idlib_actors() if actors is None else actors
-    bands = load_bands()
+    bands = load_bands() if bands is None else bands
     t0 = time.perf_counter()
     cmp = compare_models(actors, runs=runs, seed=seed, bands=bands, smp_runs=smp_runs, **kw)
     per_model = {m: r.odds for m, r in cmp.models.items()}
