@@ -208,15 +208,22 @@ def summarise(ds: xr.Dataset, border_zone: list[str]) -> pd.DataFrame:
     add_metrics(ds, mm)
     add_needs(ds)
     rows = []
-    for s in ds["scenario"].values:
+    per_place = "camp_peak_ratio" in mm
+    if per_place:  # numpy once, not one xarray selection per (scenario, place, metric)
+        camp_values = {name: _scenario_place(mm[name]) for name in CAMP_METRICS}
+    for i, s in enumerate(ds["scenario"].values):
         for name in METRICS:
             rows.append(_row(str(s), name, "", mm[name].sel(scenario=s).values.astype(float)))
-        if "camp_peak_ratio" in mm:
-            for p in mm["place"].values:
+        if per_place:
+            for j, p in enumerate(mm["place"].values):
                 for name in CAMP_METRICS:
-                    v = mm[name].sel(scenario=s, place=p).values.astype(float)
-                    rows.append(_row(str(s), name, str(p), v))
+                    rows.append(_row(str(s), name, str(p), camp_values[name][i, j]))
     return pd.DataFrame(rows)
+
+
+def _scenario_place(da: xr.DataArray) -> np.ndarray:
+    """``da`` as a float array indexed [scenario, place, ...], in the coordinates' order."""
+    return da.transpose("scenario", "place", ...).values.astype(float)
 
 
 def daily_bands(ds: xr.Dataset, border_zone: list[str]) -> pd.DataFrame:
@@ -350,7 +357,8 @@ def camp_table(ds: xr.Dataset) -> pd.DataFrame:
         mm = {k: ds[f"metric_{k}"].sel(place=camps) for k in CAMP_METRICS}
     else:
         mm = member_metrics(ds, [])
-    first, over = mm["camp_first_over_day"], mm["camp_person_days_over"]
+    first = mm["camp_first_over_day"].sel(place=camps)
+    over = mm["camp_person_days_over"].sel(place=camps)
     peak = occ.max("day")
     start = pd.Timestamp(str(ds["time"].values[0])) if "time" in ds else None
 
@@ -360,11 +368,13 @@ def camp_table(ds: xr.Dataset) -> pd.DataFrame:
             return (np.nan, np.nan, np.nan)
         return tuple(float(x) for x in np.percentile(v, [50, 5, 95]))
 
-    for s in ds["scenario"].values:
-        for c in camps:
-            f = first.sel(scenario=s, place=c).values.astype(float)
-            pk = peak.sel(scenario=s, place=c).values.astype(float)
-            cp = cap.sel(place=c).values.astype(float)
+    # numpy once, not one xarray selection per (scenario, cluster, figure)
+    first_v, peak_v, over_v = _scenario_place(first), _scenario_place(peak), _scenario_place(over)
+    day0_v = _scenario_place(occ.isel(day=0))
+    cap_v = cap.transpose("place", ...).values.astype(float)
+    for i, s in enumerate(ds["scenario"].values):
+        for j, c in enumerate(camps):
+            f, pk, cp = first_v[i, j], peak_v[i, j], cap_v[j]
             ratio = pk / cp
             fd = q(f)
             rows.append(
@@ -372,7 +382,7 @@ def camp_table(ds: xr.Dataset) -> pd.DataFrame:
                     "scenario": str(s),
                     "camp_cluster": c,
                     "capacity": q(cp)[0],
-                    "day0_occupancy": q(occ.sel(scenario=s, place=c).isel(day=0).values)[0],
+                    "day0_occupancy": q(day0_v[i, j])[0],
                     "peak_occupancy": q(pk)[0],
                     "peak_occupancy_p05": q(pk)[1],
                     "peak_occupancy_p95": q(pk)[2],
@@ -387,7 +397,7 @@ def camp_table(ds: xr.Dataset) -> pd.DataFrame:
                     ),
                     "members_over": int((~np.isnan(f)).sum()),
                     "members": int(f.size),
-                    "person_days_over": q(over.sel(scenario=s, place=c).values.astype(float))[0],
+                    "person_days_over": q(over_v[i, j])[0],
                 }
             )
     df = pd.DataFrame(rows)
