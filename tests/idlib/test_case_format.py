@@ -133,6 +133,30 @@ def test_missing_field_and_rules(small_text):
     assert "rules.awarenes_level" in msg
 
 
+def test_distance_power_is_an_input_or_a_rule_not_both(small_text):
+    """An uncertain distance_power reaches each member's Flee rules; left out, it is Flee's
+    1; a fixed one under rules wins; both at once is refused with the path."""
+    from enclave.ensemble.inputs import central_values, rules_for
+
+    assert (
+        rules_for(
+            loads(small_text, "tiny.yaml"), dict(central_values(loads(small_text, "tiny.yaml")))
+        ).distance_power
+        == 1.0
+    )
+    dp = '  distance_power: {low: 0.5, high: 0.9, central: 0.7, source: "assumption: test"}\n'
+    with_input = small_text.replace("\ninputs:\n", "\ninputs:\n" + dp, 1)
+    case = loads(with_input, "tiny.yaml")
+    values = dict(central_values(case))
+    assert values["distance_power"] == 0.7 and rules_for(case, values).distance_power == 0.7
+    fixed = small_text.replace("scenarios:\n", "rules: {distance_power: 2.0}\nscenarios:\n", 1)
+    case = loads(fixed, "tiny.yaml")
+    assert rules_for(case, dict(central_values(case))).distance_power == 2.0
+    both = with_input.replace("scenarios:\n", "rules: {distance_power: 2.0}\nscenarios:\n", 1)
+    msg = _err(both)
+    assert ":rules.distance_power: also set under inputs.distance_power" in msg
+
+
 def test_not_yaml_and_not_a_mapping():
     assert _err("a: [1, 2\n").startswith("bad.yaml:")
     assert "not valid YAML" in _err("a: [1, 2\n")

@@ -127,9 +127,10 @@ def border_policies(case: Case, scenario: Scenario, lever: str | None) -> list[B
 
 
 def rules_for(case: Case, values: dict[str, float]) -> MoveRules:
-    return MoveRules(
-        **case.rules, **MODEL_RULES, displaced_per_conflict_day=float(values["spawn_rate"])
-    )
+    """Flee's rules for one member: the case's, the model's spawning, and the member's
+    uncertain rule inputs (spawn rate; distance power unless the case fixes it in rules)."""
+    rules = {"distance_power": float(values["distance_power"]), **case.rules, **MODEL_RULES}
+    return MoveRules(**rules, displaced_per_conflict_day=float(values["spawn_rate"]))
 
 
 def _agents(x: np.ndarray, scale: int) -> np.ndarray:

@@ -330,6 +330,11 @@ def check_references(case: Case) -> tuple[tuple, str] | None:
     for key in _RULES_FROM_INPUTS:
         if key in case.rules:
             return ("rules", key), "set by the model (spawning from inputs.spawn_rate); remove it"
+    if "distance_power" in case.rules and "distance_power" in case.inputs.model_fields_set:
+        return ("rules", "distance_power"), (
+            "also set under inputs.distance_power: keep one (inputs when it is uncertain or"
+            " calibrated, rules when it is fixed)"
+        )
     from enclave.displacement.rules import MoveRules
 
     try:

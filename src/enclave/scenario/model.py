@@ -193,6 +193,21 @@ class Inputs(_Strict):
         " ground fighting (conflict intensity 1) reaches their place",
     )
 
+    distance_power: Range = Field(
+        default_factory=lambda: Range(
+            low=1.0, high=1.0, central=1.0, source="Flee 3.1's default distance_power, not varied"
+        ),
+        description="Flee's distance_power: a route weighs 1 / (softening + km) ** power; a"
+        " lower power sends people farther (default Flee's 1, fixed)",
+    )
+
+    @field_validator("distance_power")
+    @classmethod
+    def _not_negative(cls, r: Range) -> Range:
+        if r.low < 0:
+            raise ValueError("must be at least 0")
+        return r
+
     @field_validator(
         "idp_share", "leave_share_residents", "leave_share_idps", "spawn_rate", "camp_occupancy"
     )
