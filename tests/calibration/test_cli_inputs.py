@@ -18,6 +18,7 @@ GOOD = {
         "spawn_rate",
         "front_crossing_rate",
         "ground_leave_share",
+        "distance_power",
     ],
     "geography": "nw-syria",
     "parameters": {
@@ -26,6 +27,7 @@ GOOD = {
         "spawn_rate": {"value": 0.1, "p05": 0.08, "p95": 0.12},
         "front_crossing_rate": {"value": 0.001, "p05": 0.0005, "p95": 0.002},
         "ground_leave_share": {"value": 0.5, "p05": 0.2, "p95": 0.8},
+        "distance_power": {"value": 0.6, "p05": 0.4, "p95": 0.9},
     },
 }
 

@@ -30,11 +30,12 @@ def test_members_take_whole_particles_by_weight(tmp_path):
         "spawn_rate",
         "front_crossing_rate",
         "ground_leave_share",
+        "distance_power",
     ]
     particles = [
-        [0.55, 0.66, 0.11, 0.0001, 0.2],
-        [0.60, 0.72, 0.18, 0.0005, 0.9],
-        [0.58, 0.7, 0.15, 0.0, 0.5],
+        [0.55, 0.66, 0.11, 0.0001, 0.2, 0.4],
+        [0.60, 0.72, 0.18, 0.0005, 0.9, 0.8],
+        [0.58, 0.7, 0.15, 0.0, 0.5, 0.6],
     ]
     post = {"names": names, "particles": particles, "weights": [0.7, 0.3, 0.0]}
     case = apply_calibration(load("idlib-2019"), read_calibration(_calibration(tmp_path, post)))

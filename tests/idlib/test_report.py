@@ -99,6 +99,7 @@ def test_run_writes_every_file(idlib_run):
         "spawn_rate",
         "front_crossing_rate",
         "ground_leave_share",
+        "distance_power",
     }  # camp_occupancy is fixed by the geography's rule C1: no swing to measure
     with xr.open_dataset(out / "results.nc", engine="h5netcdf") as ds:
         assert dict(ds.sizes) == {
