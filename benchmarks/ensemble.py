@@ -86,6 +86,11 @@ def main() -> None:
         f"{t_warm / t_local:.3f} (cluster up); target overhead < 10 %"
     )
     print(f"identical arrays   : {same}")
+    print(
+        "engine seconds     : "
+        f"local {sum(o.seconds for o in local):.1f}, dask {sum(o.seconds for o in dask):.1f} "
+        "(summed over members: the members' own cost on each backend)"
+    )
 
     eng = np.array([o.seconds for o in local])
     steps = np.array([o.agent_steps for o in local], dtype=float)
