@@ -90,3 +90,32 @@ def test_needs_axis_labels_do_not_collide(which, idlib_small_run, daraa_run, mon
         assert all(float(x).is_integer() for x in ax.get_xticks())
     finally:
         html.plt.close(fig)
+
+
+@pytest.mark.parametrize("which", ["idlib", "daraa"])
+def test_map_labels_do_not_collide(which, idlib_small_run, daraa_run):
+    """Every text on the detailed map (place names, flow volumes, unit and country names)
+    keeps clear of every other: arrows to neighbouring places start at one centre, and
+    their volumes used to be written on top of each other at the arrows' midpoints."""
+    import xarray as xr
+
+    from enclave.report.maps import map_figure
+    from enclave.report.vocab import vocabulary
+    from enclave.scenario import load
+    from tests.report.conftest import DARAA
+
+    out, _ = idlib_small_run if which == "idlib" else daraa_run
+    case = load(None) if which == "idlib" else load(str(DARAA))
+    ds = xr.open_dataset(out / "results.nc").load()
+    s = str(ds.scenario.values[0])
+    day = int(ds["scenario_days"].sel(scenario=s)) - 1
+    fig = map_figure(ds, case, vocabulary(case), s, day)
+    r = _drawn(fig)
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text().strip() and t.get_visible()]
+    if which == "idlib":  # the full offensive's last day has flows to write
+        assert any(t.get_text().startswith("+") for t in texts), [t.get_text() for t in texts]
+    boxes = [(t.get_text(), t.get_window_extent(r)) for t in texts]
+    for i, (a, ba) in enumerate(boxes):
+        for b, bb in boxes[i + 1 :]:
+            assert not _overlap(ba, bb), f"{a!r} on {b!r}"

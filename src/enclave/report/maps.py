@@ -186,6 +186,44 @@ def _clash(r, taken) -> bool:  # noqa: ANN001
     return any(not (r[2] < o[0] or r[0] > o[2] or r[3] < o[1] or r[1] > o[3]) for o in taken)
 
 
+#: where along a flow arrow (share of the way from its origin) its volume may be written
+FLOW_LABEL_AT = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
+
+
+def _flow_labels(ax, flows, avoid=()) -> list:  # noqa: ANN001
+    """Each flow's volume on its arrow, at the first point along it (``FLOW_LABEL_AT``) where
+    it clashes with no volume already written nor any text of ``avoid`` (country names);
+    dropped where none is free (the arrow's width still shows it). Arrows to neighbouring
+    places start at the same centre, so their midpoints often fall together."""
+    if not flows:
+        return []
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()
+    taken = [tuple(t.get_window_extent(renderer).extents) for t in avoid]
+    out = []
+    for text, (ax0, ay0), (ax1, ay1) in flows:
+        for f in FLOW_LABEL_AT:
+            t = ax.text(
+                ax0 + f * (ax1 - ax0),
+                ay0 + f * (ay1 - ay0),
+                text,
+                fontsize=7.5,
+                color="#222",
+                ha="center",
+                va="center",
+                zorder=8,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "#fffbe6", "ec": "#999", "lw": 0.3},
+            )
+            bb = t.get_window_extent(renderer)
+            r = (bb.x0, bb.y0, bb.x1, bb.y1)
+            if not _clash(r, taken):
+                taken.append(r)
+                out.append(t)
+                break
+            t.remove()
+    return out
+
+
 def _place_labels(ax, fig, xy, texts, order, avoid_px=6, taken=None, fixed=None) -> int:  # noqa: ANN001
     """Greedy non-colliding labels: eight offsets per place, biggest first; returns placed.
 
@@ -341,7 +379,10 @@ def draw_map(
             linewidths=0.6,
             zorder=6,
         )
-    fixed: list = []  # texts drawn at fixed places (flow volumes, country names)
+    fixed: list = []  # texts drawn at fixed places (country names)
+    # (volume text, from, to) of each flow arrow: map_figure writes the volumes once the
+    # colour bar has taken its room (``_flow_labels``)
+    flows: list = []
     # flows: net change since day 0
     if detail and day > 0:
         change = np.nan_to_num(occ) - np.nan_to_num(occ0)
@@ -366,17 +407,7 @@ def draw_map(
                     },
                     zorder=7,
                 )
-                mx, my = 0.5 * (cx + lon[i]), 0.5 * (cy + lat[i])
-                fixed_text = ax.text(
-                    mx,
-                    my,
-                    f"+{_short(change[i])}",
-                    fontsize=7.5,
-                    color="#222",
-                    zorder=8,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "#fffbe6", "ec": "#999", "lw": 0.3},
-                )
-                fixed.append(fixed_text)
+                flows.append((f"+{_short(change[i])}", (cx, cy), (lon[i], lat[i])))
             ax.plot(cx, cy, marker="o", ms=5, mfc="none", mec="#333", zorder=7)
     for name, x, y in L["labels"]:
         t = ax.text(
@@ -396,7 +427,7 @@ def draw_map(
     ax.set_aspect(1 / np.cos(np.deg2rad(0.5 * (y0 + y1))))
     ax.set_xticks([])
     ax.set_yticks([])
-    return {"scatter": sc, "occ": occ, "xy": np.c_[lon, lat], "fixed": fixed}
+    return {"scatter": sc, "occ": occ, "xy": np.c_[lon, lat], "fixed": fixed, "flows": flows}
 
 
 def _short(x: float) -> str:
@@ -458,7 +489,8 @@ def map_figure(ds: xr.Dataset, case: Case, vocab: Vocabulary, scenario: str, day
     occ = np.nan_to_num(h["occ"])
     texts = [f"{n}\n{_short(o)}" if o >= 1 else n for n, o in zip(names, occ)]
     taken: list = []
-    _place_labels(ax, fig, h["xy"], texts, np.argsort(-occ)[:18], taken=taken, fixed=h["fixed"])
+    fixed = h["fixed"] + _flow_labels(ax, h["flows"], avoid=h["fixed"])
+    _place_labels(ax, fig, h["xy"], texts, np.argsort(-occ)[:18], taken=taken, fixed=fixed)
     _area_labels(ax, fig, _layers(case, vocab)["admin1_labels"], taken)
     return fig
 
