@@ -34,7 +34,7 @@ MAP = "assumption: approximate position by map reading (+-3 km); no gazetteer co
 # Household size used to turn families into people: REACH Aug 2018, 1,280,000 IDPs in 224,500 households.
 HH = 1_280_000 / 224_500
 HH_SRC = ("REACH Situation Overview Idleb Aug 2018: 1,280,000 IDPs in 224,500 households = 5.70 per household "
-          "(https://docslib.org/doc/8277895/situation-overview-idleb-governorate-and-surrounding-areas-north-west-syria-august-2018)")
+          "(https://docslib.org/doc/8277895/situation-overview-idleb-governorate-and-surrounding-areas-north-west-syria-august-2018 (SECONDARY: docslib.org re-host of the UN or NGO document named in the address; the original could not be opened from here))")
 SOHR_CAMPS = ("SECONDARY (SOHR, no UN per-cluster count found): https://www.syriahr.com/en/123043/ (winter 2018-19 flood report; "
               "page date not shown, post number lies among SOHR's flood reports of Dec 2018 - Jan 2019)")
 UNHCR_SITES = "https://reliefweb.int/report/syrian-arab-republic/unhcr-cross-border-humanitarian-response-fact-sheet-northwest-syria-0"

@@ -26,7 +26,7 @@ E2019 = [
      "https://m.reliefweb.int/report/3093023?lang=ru",
      "context: shelling and air strikes along the Sochi DMZ from February 2019 (OCHA monthly movements map, Feb 2019); lower intensity than from 28 April; places are the DMZ towns of the 2019 front (assumption: the map does not name each)"),
     ("2019-04-28", "", "strikes", FRONT_2019, "government",
-     "https://docslib.org/doc/11545221/ocha-coordination-saves-lives",
+     "https://docslib.org/doc/11545221/ocha-coordination-saves-lives (SECONDARY: docslib.org re-host of the UN or NGO document named in the address; the original could not be opened from here)",
      "OCHA Flash Update 7 May 2019: air strikes and shelling on northern Hama and southern Idlib from 28 April; places are the towns of that area in places.csv"),
     ("2019-05-22", "2019-05-22", "strikes", "Maarat al-Numan", "government",
      "https://newsformal.com/be/news-6006214",
