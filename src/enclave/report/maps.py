@@ -190,6 +190,30 @@ def _clash(r, taken) -> bool:  # noqa: ANN001
 FLOW_LABEL_AT = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
 
 
+def _first_free(make, candidates, renderer, taken, axbox=None, pad=0.0):  # noqa: ANN001, ANN202
+    """The label drawn by ``make(c)`` for the first candidate ``c`` whose box (widened by
+    ``pad`` pixels) lies inside ``axbox`` (None: anywhere) and clashes with none of
+    ``taken``; that box joins ``taken``, the other tries are removed. None where no
+    candidate fits (the label is dropped rather than let it collide)."""
+    for c in candidates:
+        t = make(c)
+        bb = t.get_window_extent(renderer)
+        r = (bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad)
+        inside = axbox is None or (
+            r[0] >= axbox.x0 and r[2] <= axbox.x1 and r[1] >= axbox.y0 and r[3] <= axbox.y1
+        )
+        if inside and not _clash(r, taken):
+            taken.append(r)
+            return t
+        t.remove()
+    return None
+
+
+def _box(t, renderer) -> tuple:  # noqa: ANN001
+    """A drawn text's display-space box (x0, y0, x1, y1)."""
+    return tuple(t.get_window_extent(renderer).extents)
+
+
 def _flow_labels(ax, flows, avoid=()) -> list:  # noqa: ANN001
     """Each flow's volume on its arrow, at the first point along it (``FLOW_LABEL_AT``) where
     it clashes with no volume already written nor any text of ``avoid`` (country names);
@@ -199,11 +223,11 @@ def _flow_labels(ax, flows, avoid=()) -> list:  # noqa: ANN001
         return []
     ax.apply_aspect()
     renderer = ax.figure.canvas.get_renderer()
-    taken = [tuple(t.get_window_extent(renderer).extents) for t in avoid]
+    taken = [_box(t, renderer) for t in avoid]
     out = []
     for text, (ax0, ay0), (ax1, ay1) in flows:
-        for f in FLOW_LABEL_AT:
-            t = ax.text(
+        t = _first_free(
+            lambda f, text=text, ax0=ax0, ay0=ay0, ax1=ax1, ay1=ay1: ax.text(
                 ax0 + f * (ax1 - ax0),
                 ay0 + f * (ay1 - ay0),
                 text,
@@ -213,14 +237,13 @@ def _flow_labels(ax, flows, avoid=()) -> list:  # noqa: ANN001
                 va="center",
                 zorder=8,
                 bbox={"boxstyle": "round,pad=0.1", "fc": "#fffbe6", "ec": "#999", "lw": 0.3},
-            )
-            bb = t.get_window_extent(renderer)
-            r = (bb.x0, bb.y0, bb.x1, bb.y1)
-            if not _clash(r, taken):
-                taken.append(r)
-                out.append(t)
-                break
-            t.remove()
+            ),
+            FLOW_LABEL_AT,
+            renderer,
+            taken,
+        )
+        if t is not None:
+            out.append(t)
     return out
 
 
@@ -236,35 +259,31 @@ def _place_labels(ax, fig, xy, texts, order, avoid_px=6, taken=None, fixed=None)
     ax.apply_aspect()
     renderer = fig.canvas.get_renderer()
     taken = [] if taken is None else taken
-    for t in fixed or ():  # texts already on the map (flow volumes, country names)
-        bb = t.get_window_extent(renderer)
-        taken.append((bb.x0, bb.y0, bb.x1, bb.y1))
+    taken += [_box(t, renderer) for t in fixed or ()]  # flow volumes, country names
     disp = ax.transData.transform(xy)
     for d in disp:  # the markers themselves
         taken.append((d[0] - avoid_px, d[1] - avoid_px, d[0] + avoid_px, d[1] + avoid_px))
     axbox = ax.get_window_extent(renderer)
-    placed = 0
     offsets = [(6, 4), (6, -10), (-6, 4), (-6, -10), (0, 9), (0, -14), (12, -3), (-12, -3)]
+    placed = 0
     for i in order:
-        for dx, dy in offsets:
-            t = ax.annotate(
+        t = _first_free(
+            lambda o, i=i: ax.annotate(
                 texts[i],
                 xy[i],
-                xytext=(dx, dy),
+                xytext=o,
                 textcoords="offset points",
                 fontsize=7.5,
-                ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
+                ha="left" if o[0] > 0 else ("right" if o[0] < 0 else "center"),
                 zorder=8,
                 bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
-            )
-            bb = t.get_window_extent(renderer)
-            r = (bb.x0, bb.y0, bb.x1, bb.y1)
-            inside = r[0] >= axbox.x0 and r[2] <= axbox.x1 and r[1] >= axbox.y0 and r[3] <= axbox.y1
-            if inside and not _clash(r, taken):
-                taken.append(r)
-                placed += 1
-                break
-            t.remove()
+            ),
+            offsets,
+            renderer,
+            taken,
+            axbox,
+        )
+        placed += t is not None
     return placed
 
 
@@ -273,13 +292,14 @@ def _area_labels(ax, fig, labels, taken, detail: bool = True) -> list[str]:  # n
     dropped where nothing fits; returns the names drawn."""
     renderer = fig.canvas.get_renderer()
     axbox = ax.get_window_extent(renderer)
+    offsets = [(0, 0), (0, 12), (0, -12), (28, 0), (-28, 0), (0, 24), (0, -24)]
     drawn = []
     for name, x, y in labels:
-        for dx, dy in [(0, 0), (0, 12), (0, -12), (28, 0), (-28, 0), (0, 24), (0, -24)]:
-            t = ax.annotate(
+        t = _first_free(
+            lambda o, name=name, x=x, y=y: ax.annotate(
                 name,
                 (x, y),
-                xytext=(dx, dy),
+                xytext=o,
                 textcoords="offset points",
                 ha="center",
                 va="center",
@@ -287,15 +307,15 @@ def _area_labels(ax, fig, labels, taken, detail: bool = True) -> list[str]:  # n
                 color="#777",
                 style="italic",
                 zorder=2,
-            )
-            bb = t.get_window_extent(renderer)
-            r = (bb.x0 - 2, bb.y0 - 2, bb.x1 + 2, bb.y1 + 2)
-            inside = r[0] >= axbox.x0 and r[2] <= axbox.x1 and r[1] >= axbox.y0 and r[3] <= axbox.y1
-            if inside and not _clash(r, taken):
-                taken.append(r)
-                drawn.append(name)
-                break
-            t.remove()
+            ),
+            offsets,
+            renderer,
+            taken,
+            axbox,
+            pad=2,
+        )
+        if t is not None:
+            drawn.append(name)
     return drawn
 
 
