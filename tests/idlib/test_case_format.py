@@ -138,12 +138,8 @@ def test_distance_power_is_an_input_or_a_rule_not_both(small_text):
     1; a fixed one under rules wins; both at once is refused with the path."""
     from enclave.ensemble.inputs import central_values, rules_for
 
-    assert (
-        rules_for(
-            loads(small_text, "tiny.yaml"), dict(central_values(loads(small_text, "tiny.yaml")))
-        ).distance_power
-        == 1.0
-    )
+    plain = loads(small_text, "tiny.yaml")
+    assert rules_for(plain, dict(central_values(plain))).distance_power == 1.0
     dp = '  distance_power: {low: 0.5, high: 0.9, central: 0.7, source: "assumption: test"}\n'
     with_input = small_text.replace("\ninputs:\n", "\ninputs:\n" + dp, 1)
     case = loads(with_input, "tiny.yaml")
