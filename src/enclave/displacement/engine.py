@@ -253,6 +253,10 @@ DEFAULT_THREADS = 1
 MIN_AGENTS_PER_THREAD = 50_000
 
 
+#: travellers per window of the parallel travel pass (``kernel.travel_in_halves``); tests
+#: set it small so that windows of a few agents take the parallel path and its checks
+TRAVEL_WINDOW = kernel.WINDOW
+
 #: the longest gap between two probes of the parallel setting while it keeps losing
 MAX_PROBE_EVERY = 256
 
@@ -263,11 +267,14 @@ class ThreadChooser:
 
     With another process on a core, numba's daily join waits for a descheduled thread (and
     OpenMP's workers spin against the serial passes): 2 threads ran mali 3-6x slower than
-    1. A probe times two days in a row, one on all threads and one on a single thread (per
-    agent, as the days' numbers of agents differ), and the faster setting is kept until the
-    next probe, ``probe_every`` days later. Each probe day on all threads costs a slow day
-    while the machine is busy (measured: 2 threads 21 % slower than 1 on mali with the
-    other core taken, with a probe every 16 days), so while one thread keeps winning the
+    1. A probe times three days in a row: on all threads, on one, and on all again (per
+    agent, as the days' numbers of agents differ). One thread wins if its day was faster
+    than the mean of the two around it, which cancels a steady trend in the days' work (a
+    heavy first day made one thread win the first probe of the scale benchmark, and the
+    run kept one thread for 30 days at 1.6x the time a day). The faster setting is kept
+    until the next probe, ``probe_every`` days later. Each probe costs two slow days while
+    the machine is busy (measured: 2 threads 21 % slower than 1 on mali with the other
+    core taken, with two-day probes every 16 days), so while one thread keeps winning the
     gap doubles, up to MAX_PROBE_EVERY days; it goes back to ``probe_every`` once all
     threads win. Below ``min_agents_per_thread`` agents per thread the parallel pass is not
     worth its join and one thread is used. The results do not depend on the choice (every
@@ -285,31 +292,37 @@ class ThreadChooser:
         self.next_probe = 0
         self.min_agents = min_agents_per_thread * threads
         self.best = threads
-        self._timed: dict[int, float] = {}
+        self._timed: dict[int, list[float]] = {}
 
     def threads_for(self, day: int, n_agents: int) -> int:
         if self.threads <= 1 or n_agents < self.min_agents:
             return 1
-        if day == self.next_probe:
+        offset = day - self.next_probe
+        if offset in (0, 2):
             return self.threads
-        if day == self.next_probe + 1:
+        if offset == 1:
             return 1
         return self.best
 
     def record(self, day: int, threads: int, seconds: float, n_agents: int = 1) -> None:
-        per_agent = seconds / max(n_agents, 1)
-        if day == self.next_probe:
-            self._timed = {threads: per_agent}
-        elif day == self.next_probe + 1:
-            self._timed[threads] = per_agent
-            if len(self._timed) == 2:
-                self.best = min(self._timed, key=self._timed.get)
-                if self.best > 1:
-                    self.every = self.probe_every
-                else:
-                    self.every = min(2 * self.every, MAX_PROBE_EVERY)
+        offset = day - self.next_probe
+        if offset not in (0, 1, 2):
+            return
+        if offset == 0:
             self._timed = {}
-            self.next_probe += self.every
+        self._timed.setdefault(threads, []).append(seconds / max(n_agents, 1))
+        if offset < 2:
+            return
+        if len(self._timed) == 2:
+            one = self._timed[1][0]
+            many = float(np.mean(self._timed[self.threads]))
+            self.best = 1 if one < many else self.threads
+            if self.best > 1:
+                self.every = self.probe_every
+            else:
+                self.every = min(2 * self.every, MAX_PROBE_EVERY)
+        self._timed = {}
+        self.next_probe += self.every
 
 
 _WARM: set[bool] = set()
@@ -417,6 +430,7 @@ def _check_shapes(network: Network, drivers: Drivers) -> None:
 
 def _run(network, drivers, rules, seed, progress, started, both=False) -> SimResult:
     days, n_places, n_links = drivers.days, network.n_places, network.n_links
+    threads_asked = numba.get_num_threads()
     routes: RouteTable = enumerate_routes(network, rules.awareness_level)
     places = place_rules(network)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
@@ -456,6 +470,23 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         link_entries=np.zeros((n_chunks, n_links), dtype=np.int64),
         initial_departures=np.zeros((n_chunks, n_places), dtype=np.int64),
     )
+    spare = TRAVEL_WINDOW // 2 + 1 if threads_asked > 1 else 1  # travel_in_halves' copy
+    halves = kernel.Halves(
+        counts=np.zeros((2, n_places), dtype=np.int64),
+        arrivals=np.zeros((2, n_places), dtype=np.int64),
+        link_entries=np.zeros((2, n_links), dtype=np.int64),
+        sent_back=np.zeros((2, n_places), dtype=np.int64),
+        visited=np.zeros((2, n_places), dtype=np.bool_),
+        ends_read=np.zeros((2, n_places), dtype=np.bool_),
+        on_road=np.zeros(2, dtype=np.int64),
+        place=np.zeros(spare, dtype=np.int32),
+        link=np.zeros(spare, dtype=np.int32),
+        progress=np.zeros(spare, dtype=np.float32),
+        recent=np.zeros(spare, dtype=np.float32),
+        route=np.zeros(spare, dtype=np.int32),
+        pos=np.zeros(spare, dtype=np.uint8),
+        walked=np.zeros(spare, dtype=np.bool_),
+    )
     capped_camp = places.is_camp & (capacity >= 1)
     move_threshold = np.zeros(n_places, dtype=np.uint64)
     move_rules = kernel.Rules(
@@ -490,7 +521,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
     ).astype(np.float64)
     route_table = kernel.Routes(routes.offsets, routes.end, routes.km, routes.links, routes.length)
     fixed_places = kernel.Places(capacity, places.is_camp, deactivation, place_live)
-    chooser = ThreadChooser(numba.get_num_threads())
+    chooser = ThreadChooser(threads_asked)
     was_in_conflict = np.zeros(n_places, dtype=np.bool_)
     ended = np.zeros(n_places, dtype=np.bool_)  # conflict zones whose conflict has ended
     for day in range(days):
@@ -578,6 +609,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                 move_rules,
                 n_initial,
                 chunks,
+                halves,
             )
         else:
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
@@ -595,6 +627,20 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                     n_initial,
                     chunks,
                 )
+                travelled = use > 1 or both
+                if travelled:  # pass 3 on both threads, with the bytes of agent order
+                    on_halves, _, _ = kernel.travel_in_halves(
+                        day_key,
+                        agents,
+                        links,
+                        route_table,
+                        fixed_places,
+                        today,
+                        move_rules,
+                        chunks,
+                        halves,
+                    )
+                    stay += on_halves
                 on_roads, gone = kernel.travel_after_chunks(
                     state.n,
                     day_key,
@@ -607,6 +653,8 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                     n_initial,
                     chunks,
                     stay,
+                    halves,
+                    travelled,
                 )
             else:
                 on_roads, gone = kernel.travel_day(
@@ -620,6 +668,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                     move_rules,
                     n_initial,
                     chunks,
+                    halves,
                 )
         chooser.record(day, use, time.perf_counter() - kernel_started, state.n)
         if rated is not None:

@@ -88,6 +88,14 @@ Today = namedtuple(
 #: count, the agents that stayed on their road, and its changes to the counts, link
 #: entries and day-0 departures
 Chunks = namedtuple("Chunks", "lo n on_road counts link_entries initial_departures")
+#: scratch of the travel pass in two halves (``travel_in_halves``): per half, the counts,
+#: arrivals, link entries, agents sent back, places where a route was chosen with live
+#: weights and route ends checked for fullness; and a copy of the second half's agents
+Halves = namedtuple(
+    "Halves",
+    "counts arrivals link_entries sent_back visited ends_read on_road "
+    "place link progress recent route pos walked",
+)
 #: Flee's move settings; ``equal_choice``: awareness 0, every open route weighs the same
 Rules = namedtuple(
     "Rules",
@@ -641,52 +649,413 @@ def depart_chunks(n_agents, agents, links, routes, places, today, rules, n_initi
     return in_transit
 
 
+@nb.njit(inline="always", cache=True)
+def travel_one(
+    i,
+    day_key,
+    agent_place,
+    agent_link,
+    agent_progress,
+    agent_recent,
+    agent_route,
+    agent_pos,
+    agent_walked,
+    counts,
+    arrivals,
+    link_entries,
+    link_left,
+    sent_back,
+    visited,
+    ends_read,
+    links,
+    routes,
+    places,
+    today,
+    rules,
+):
+    """Pass 3 for traveller i (Flee's ``finish_travel`` and ``evolveMore``): it advances by
+    its day's speed and, where it reaches the end of its link with distance left, may move
+    on at once, hop after hop, with the live ``counts``. Returns 1 if it ends the day on a
+    road, 0 if at a place, -1 for a departure along a link that starts elsewhere (a bug).
+
+    The arrays it writes are arguments, not read out of the named tuples, since it also
+    runs inside a parallel loop (``travel_in_halves``). It notes what the parallel check
+    needs: ``sent_back`` (agents sent back to a place), ``visited`` (places where it chose
+    a route with live weights) and ``ends_read`` (route ends whose fullness it checked)."""
+    link_from, link_to, link_km = links.origin, links.end, links.km
+    route_offsets, route_end, route_links = routes.offsets, routes.end, routes.links
+    route_length = routes.length
+    capacity, is_camp, place_live = places.capacity, places.is_camp, places.live
+    link_closed, move_threshold = today.link_closed, today.move_threshold
+    link_speed, is_town = today.link_speed, today.is_town
+    route_base, route_open = today.route_base, today.route_open
+    cdf, totals, link_quota = today.cdf, today.totals, today.link_quota
+    buffer, wpow, equal_choice = rules.capacity_buffer, rules.weight_power, rules.equal_choice
+    max_speed, walk_speed = rules.max_move_speed, rules.max_walk_speed
+    start_on_foot, avoid_short = rules.start_on_foot, rules.avoid_short_stints
+    moved_today = 0.0
+    hop = 0
+    while agent_link[i] >= 0:
+        link = agent_link[i]
+        speed = link_speed[link]
+        if start_on_foot and not agent_walked[i]:
+            speed = walk_speed
+        progress = agent_progress[i] + speed
+        moved_today += speed
+        if progress <= link_km[link]:
+            agent_progress[i] = progress
+            break
+        agent_walked[i] = True
+        moved_today += link_km[link] - progress
+        agent_progress[i] = 0.0
+        agent_link[i] = -1
+        if link_closed[link]:
+            # Flee sends an agent on a closed link back to where it set off
+            back = link_from[link]
+            agent_place[i] = back
+            counts[back] += 1
+            sent_back[back] += 1
+            if agent_route[i] >= 0:  # the rest of the route no longer starts here
+                agent_route[i] = STALE_ROUTE
+                agent_pos[i] = 0
+            break
+        here = link_to[link]
+        agent_place[i] = here
+        counts[here] += 1
+        arrivals[here] += 1
+        if moved_today >= speed:
+            break
+        # evolveMore: move on today if the day's distance allows
+        threshold = move_threshold[here]
+        if avoid_short and is_town[here]:
+            if (agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5:
+                threshold = ALWAYS
+        k = K_TRAVEL + 2 * hop
+        hop += 1
+        if hop > 100 or not draw_below(day_key, i, k, threshold):
+            break
+        r = agent_route[i]
+        if r < 0:
+            visited[here] = True
+            r = pick_route(
+                uniform(day_key, i, k + 1),
+                route_offsets[here],
+                route_offsets[here + 1],
+                place_live[here],
+                route_open,
+                route_base,
+                route_end,
+                counts,
+                capacity,
+                cdf,
+                totals[here],
+                buffer,
+                wpow,
+                equal_choice,
+            )
+            agent_route[i] = r
+            agent_pos[i] = 0
+        if r < 0:
+            break
+        ends_read[route_end[r]] = True
+        nxt, route, pos = next_link(
+            r,
+            agent_pos[i],
+            here,
+            route_end,
+            route_links,
+            route_length,
+            link_from,
+            link_left,
+            counts,
+            capacity,
+            is_camp,
+            buffer,
+            link_quota,
+        )
+        if nxt == LINK_ELSEWHERE:
+            return -1
+        if nxt == QUOTA_USED:  # the crossing is full today: choose again
+            nxt, route, pos = retry_route(
+                draw_bits(day_key, i, K_RETRY_TRAVEL + min(hop, 48)),
+                here,
+                route_links[r, agent_pos[i]],
+                routes,
+                links,
+                places,
+                today,
+                rules,
+            )
+        agent_route[i] = route
+        agent_pos[i] = pos
+        if nxt < 0:
+            break
+        counts[here] -= 1
+        agent_link[i] = nxt
+        agent_progress[i] = 0.0
+        link_entries[nxt] += 1
+        if link_left[nxt] > 0:
+            link_left[nxt] -= 1
+    if avoid_short:
+        agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
+    return 1 if agent_link[i] >= 0 else 0
+
+
+#: travellers per window of ``travel_in_halves`` (its copy of the second half of a window
+#: is the only memory it adds: 22 bytes x WINDOW / 2, whatever the number of agents); the
+#: window it uses is twice the length of that copy, ``halves.place``, less one
+WINDOW = 1 << 17
+#: below this many travellers in a window, it travels in agent order on one thread
+MIN_HALVES = 4096
+
+
+@nb.njit(parallel=True, cache=True, _nrt=False)
+def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunks, halves):
+    """Pass 3 on two threads, with the bytes of the pass in agent order; for a day on
+    which the departures ran in chunks (no daily quota). Returns (agents on roads, windows
+    travelled again in agent order).
+
+    The travellers go in windows of WINDOW. In each, the first half travels as it would in
+    agent order (it comes first: it sees only its own changes to the counts), while the
+    second half travels at the same time from the counts at the start of the window. The
+    second half saw what agent order would have shown it unless a place whose fullness it
+    read (``ends_read``; every end of a route chosen with live weights at a ``visited``
+    place) also received agents from the first half and may have passed
+    ``capacity_buffer`` x capacity, where Flee's capacity multiplier starts to fall
+    (``second_half_holds``). Then the halves' changes are added up; otherwise the second
+    half is put back as it was and travels again, in agent order, after the first. Far
+    from full camps nearly every window holds; near them this costs one more travel of
+    half a window, and the result is the same either way."""
+    agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
+    agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
+    agent_walked, travellers = agents.walked, agents.decision
+    counts, arrivals, link_entries = today.counts, today.arrivals, today.link_entries
+    link_left = today.link_left
+    h_counts, h_arrivals, h_entries = halves.counts, halves.arrivals, halves.link_entries
+    h_sent, h_visited, h_ends = halves.sent_back, halves.visited, halves.ends_read
+    h_on = halves.on_road
+    args = (day_key, agents, links, routes, places, today, rules, halves)
+    n_travel = 0  # the chunks' lists, one after the other: agent order
+    for c in range(len(chunks.lo)):
+        for t in range(chunks.lo[c], chunks.lo[c] + chunks.n[c]):
+            travellers[n_travel] = travellers[t]
+            n_travel += 1
+    on_roads = 0
+    windows = 0
+    redone = 0
+    window = max(2 * (len(halves.place) - 1), 2)
+    smallest = min(MIN_HALVES, window)
+    for w in range(0, n_travel, window):
+        top = min(w + window, n_travel)
+        mid = (w + top) // 2
+        if top - w < smallest:
+            on_roads += travel_in_order(w, top, *args)
+            continue
+        keep_second_half(mid, top, agents, halves)
+        windows += 1
+        for h in range(2):
+            for p in range(len(counts)):
+                h_counts[h, p] = counts[p]
+                h_arrivals[h, p] = 0
+                h_sent[h, p] = 0
+                h_visited[h, p] = False
+                h_ends[h, p] = False
+            for q in range(h_entries.shape[1]):
+                h_entries[h, q] = 0
+        for h in nb.prange(2):
+            lo = w if h == 0 else mid
+            hi = mid if h == 0 else top
+            on = 0
+            for t in range(lo, hi):
+                state = travel_one(
+                    travellers[t],
+                    day_key,
+                    agent_place,
+                    agent_link,
+                    agent_progress,
+                    agent_recent,
+                    agent_route,
+                    agent_pos,
+                    agent_walked,
+                    h_counts[h],
+                    h_arrivals[h],
+                    h_entries[h],
+                    link_left,
+                    h_sent[h],
+                    h_visited[h],
+                    h_ends[h],
+                    links,
+                    routes,
+                    places,
+                    today,
+                    rules,
+                )
+                on += state if state >= 0 else -(1 << 40)
+            h_on[h] = on
+        if h_on[0] < 0 or h_on[1] < 0:
+            raise AssertionError(ELSEWHERE)
+        if second_half_holds(counts, routes, places, rules, halves):
+            for p in range(len(counts)):
+                counts[p] = h_counts[0, p] + h_counts[1, p] - counts[p]
+                arrivals[p] += h_arrivals[0, p] + h_arrivals[1, p]
+            for q in range(len(link_entries)):
+                link_entries[q] += h_entries[0, q] + h_entries[1, q]
+            on_roads += h_on[0] + h_on[1]
+        else:
+            put_back_second_half(mid, top, agents, halves)
+            for p in range(len(counts)):
+                counts[p] = h_counts[0, p]
+                arrivals[p] += h_arrivals[0, p]
+            for q in range(len(link_entries)):
+                link_entries[q] += h_entries[0, q]
+            on_roads += h_on[0]
+            on_roads += travel_in_order(mid, top, *args)
+            redone += 1
+    return on_roads, windows, redone
+
+
+@nb.njit(cache=True, _nrt=False)
+def travel_in_order(lo, hi, day_key, agents, links, routes, places, today, rules, halves):
+    """Travellers ``lo:hi`` of ``agents.decision`` in agent order, with the live counts;
+    returns how many end the day on a road."""
+    on_roads = 0
+    for t in range(lo, hi):
+        state = travel_one(
+            agents.decision[t],
+            day_key,
+            agents.place,
+            agents.link,
+            agents.progress,
+            agents.recent,
+            agents.route,
+            agents.pos,
+            agents.walked,
+            today.counts,
+            today.arrivals,
+            today.link_entries,
+            today.link_left,
+            halves.sent_back[0],
+            halves.visited[0],
+            halves.ends_read[0],
+            links,
+            routes,
+            places,
+            today,
+            rules,
+        )
+        if state < 0:
+            raise AssertionError(ELSEWHERE)
+        on_roads += state
+    return on_roads
+
+
+@nb.njit(cache=True, _nrt=False)
+def second_half_holds(counts, routes, places, rules, halves):
+    """Whether the second half of a window read every count it used as agent order would
+    have shown it (see ``travel_in_halves``): for each place with a capacity whose
+    fullness it read, either the first half brought nobody there (nor sent anyone back
+    there), or even with both halves' arrivals the count stays at or below
+    ``capacity_buffer`` x capacity, where the multiplier is 1 whatever the order.
+    ``counts``: at the start of the window."""
+    route_offsets, route_end = routes.offsets, routes.end
+    capacity, buffer = places.capacity, rules.capacity_buffer
+    h_arrivals, h_sent, h_visited, h_ends = (
+        halves.arrivals,
+        halves.sent_back,
+        halves.visited,
+        halves.ends_read,
+    )
+    for p in range(len(counts)):
+        if h_visited[1, p]:
+            for r in range(route_offsets[p], route_offsets[p + 1]):
+                h_ends[1, route_end[r]] = True
+    for p in range(len(counts)):
+        if capacity[p] < 1 or not h_ends[1, p]:
+            continue
+        first = h_arrivals[0, p] + h_sent[0, p]
+        if first == 0:
+            continue
+        if counts[p] + first + h_arrivals[1, p] + h_sent[1, p] > buffer * capacity[p]:
+            return False
+    return True
+
+
+@nb.njit(cache=True, _nrt=False)
+def keep_second_half(lo, hi, agents, halves):
+    """Copy the travellers ``lo:hi`` of ``agents.decision`` into ``halves``."""
+    for t in range(lo, hi):
+        i, q = agents.decision[t], t - lo
+        halves.place[q] = agents.place[i]
+        halves.link[q] = agents.link[i]
+        halves.progress[q] = agents.progress[i]
+        halves.recent[q] = agents.recent[i]
+        halves.route[q] = agents.route[i]
+        halves.pos[q] = agents.pos[i]
+        halves.walked[q] = agents.walked[i]
+
+
+@nb.njit(cache=True, _nrt=False)
+def put_back_second_half(lo, hi, agents, halves):
+    """Undo the travel of travellers ``lo:hi`` (``keep_second_half`` kept them)."""
+    for t in range(lo, hi):
+        i, q = agents.decision[t], t - lo
+        agents.place[i] = halves.place[q]
+        agents.link[i] = halves.link[q]
+        agents.progress[i] = halves.progress[q]
+        agents.recent[i] = halves.recent[q]
+        agents.route[i] = halves.route[q]
+        agents.pos[i] = halves.pos[q]
+        agents.walked[i] = halves.walked[q]
+
+
 @nb.njit(cache=True, _nrt=False)
 def travel_after_chunks(
-    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, on_roads
+    n_agents,
+    day_key,
+    agents,
+    links,
+    routes,
+    places,
+    today,
+    rules,
+    n_initial,
+    chunks,
+    on_roads,
+    halves,
+    travelled,
 ):
-    """Passes 3 and 4 after ``depart_chunks``."""
-    return _day(
-        CHUNKED,
-        n_agents,
-        day_key,
-        agents,
-        links,
-        routes,
-        places,
-        today,
-        rules,
-        n_initial,
-        chunks,
-        len(chunks.lo),
-        on_roads,
-    )
+    """Passes 3 and 4 after ``depart_chunks`` (pass 4 only where ``travelled``: pass 3 was
+    done by ``travel_in_halves``)."""
+    n_chunks = 0 if travelled else len(chunks.lo)
+    args = (n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks)
+    return _day(CHUNKED, *args, n_chunks, on_roads, halves)
 
 
 @nb.njit(cache=True, _nrt=False)
-def travel_day(n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks):
+def travel_day(
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, halves
+):
     """Passes 2-4 after ``decide``, in agent order with live counts. Returns (agents on
     roads, removed)."""
-    return _day(
-        ORDERED,
-        n_agents,
-        day_key,
-        agents,
-        links,
-        routes,
-        places,
-        today,
-        rules,
-        n_initial,
-        chunks,
-        1,
-        0,
-    )
+    args = (n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks)
+    return _day(ORDERED, *args, 1, 0, halves)
 
 
 @nb.njit(cache=True, _nrt=False)
 def step_day(
-    n_agents, seed_key, day, score, agents, links, routes, places, today, rules, n_initial, chunks
+    n_agents,
+    seed_key,
+    day,
+    score,
+    agents,
+    links,
+    routes,
+    places,
+    today,
+    rules,
+    n_initial,
+    chunks,
+    halves,
 ):
     """The whole day on one thread, in one call: ``prepare_day``, then pass 1 fused into
     pass 2 (each agent decides, then sets off), which gives what ``decide`` then
@@ -694,21 +1063,8 @@ def step_day(
     start-of-day weights."""
     prepare_day(routes, places, score, today, rules)
     day_key = day_key_of(seed_key, day)
-    return _day(
-        FUSED,
-        n_agents,
-        day_key,
-        agents,
-        links,
-        routes,
-        places,
-        today,
-        rules,
-        n_initial,
-        chunks,
-        1,
-        0,
-    )
+    args = (n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks)
+    return _day(FUSED, *args, 1, 0, halves)
 
 
 @nb.njit(cache=True, _nrt=False)
@@ -726,6 +1082,7 @@ def _day(
     chunks,
     n_chunks,
     on_roads,
+    halves,
 ):
     """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: deciding too; CHUNKED:
     done by ``depart_chunks``, travellers listed per chunk), 3 and 4. ``on_roads``: agents
@@ -733,23 +1090,15 @@ def _day(
     agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
     agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
     agent_walked, decision, travellers = agents.walked, agents.decision, agents.decision
-    link_from, link_to, link_km = links.origin, links.end, links.km
+    link_from, link_km = links.origin, links.km
     route_offsets, route_end, route_links = routes.offsets, routes.end, routes.links
     route_length = routes.length
     capacity, is_camp, deactivation = places.capacity, places.is_camp, places.deactivation
-    place_live = places.live
     counts, arrivals, link_entries = today.counts, today.arrivals, today.link_entries
-    link_left, link_closed = today.link_left, today.link_closed
-    move_threshold, link_speed = today.move_threshold, today.link_speed
-    is_town, route_base, route_open = today.is_town, today.route_base, today.route_open
+    link_left, move_threshold, link_speed = today.link_left, today.move_threshold, today.link_speed
     cdf, totals, initial_departures = today.cdf, today.totals, today.initial_departures
-    link_quota = today.link_quota
-    buffer, wpow = rules.capacity_buffer, rules.weight_power
-    equal_choice = rules.equal_choice
-    max_speed, walk_speed = rules.max_move_speed, rules.max_walk_speed
-    start_on_foot = rules.start_on_foot
-    avoid_short = rules.avoid_short_stints
-    sinks = rules.camps_are_sinks
+    link_quota, buffer = today.link_quota, rules.capacity_buffer
+    avoid_short, sinks = rules.avoid_short_stints, rules.camps_are_sinks
 
     # pass 2: departures of those who decided to move, in agent order; list who travels
     # (``travellers`` is ``decision``, written only at or behind the index being read)
@@ -844,114 +1193,35 @@ def _day(
         chunks.n[0] = n_travel
         n_chunks = 1
 
-    # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore)
+    # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore), in agent order
     for c in range(n_chunks):
         for t in range(chunks.lo[c], chunks.lo[c] + chunks.n[c]):
-            i = travellers[t]
-            moved_today = 0.0
-            hop = 0
-            while agent_link[i] >= 0:
-                link = agent_link[i]
-                speed = link_speed[link]
-                if start_on_foot and not agent_walked[i]:
-                    speed = walk_speed
-                progress = agent_progress[i] + speed
-                moved_today += speed
-                if progress <= link_km[link]:
-                    agent_progress[i] = progress
-                    break
-                agent_walked[i] = True
-                moved_today += link_km[link] - progress
-                agent_progress[i] = 0.0
-                agent_link[i] = -1
-                if link_closed[link]:
-                    # Flee sends an agent on a closed link back to where it set off
-                    back = link_from[link]
-                    agent_place[i] = back
-                    counts[back] += 1
-                    if agent_route[i] >= 0:  # the rest of the route no longer starts here
-                        agent_route[i] = STALE_ROUTE
-                        agent_pos[i] = 0
-                    break
-                here = link_to[link]
-                agent_place[i] = here
-                counts[here] += 1
-                arrivals[here] += 1
-                if moved_today >= speed:
-                    break
-                # evolveMore: move on today if the day's distance allows
-                threshold = move_threshold[here]
-                if avoid_short and is_town[here]:
-                    if (agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5:
-                        threshold = ALWAYS
-                k = K_TRAVEL + 2 * hop
-                hop += 1
-                if hop > 100 or not draw_below(day_key, i, k, threshold):
-                    break
-                r = agent_route[i]
-                if r < 0:
-                    r = pick_route(
-                        uniform(day_key, i, k + 1),
-                        route_offsets[here],
-                        route_offsets[here + 1],
-                        place_live[here],
-                        route_open,
-                        route_base,
-                        route_end,
-                        counts,
-                        capacity,
-                        cdf,
-                        totals[here],
-                        buffer,
-                        wpow,
-                        equal_choice,
-                    )
-                    agent_route[i] = r
-                    agent_pos[i] = 0
-                if r < 0:
-                    break
-                nxt, route, pos = next_link(
-                    r,
-                    agent_pos[i],
-                    here,
-                    route_end,
-                    route_links,
-                    route_length,
-                    link_from,
-                    link_left,
-                    counts,
-                    capacity,
-                    is_camp,
-                    buffer,
-                    link_quota,
-                )
-                if nxt == LINK_ELSEWHERE:
-                    raise AssertionError(ELSEWHERE)
-                if nxt == QUOTA_USED:  # the crossing is full today: choose again
-                    nxt, route, pos = retry_route(
-                        draw_bits(day_key, i, K_RETRY_TRAVEL + min(hop, 48)),
-                        here,
-                        route_links[r, agent_pos[i]],
-                        routes,
-                        links,
-                        places,
-                        today,
-                        rules,
-                    )
-                agent_route[i] = route
-                agent_pos[i] = pos
-                if nxt < 0:
-                    break
-                counts[here] -= 1
-                agent_link[i] = nxt
-                agent_progress[i] = 0.0
-                link_entries[nxt] += 1
-                if link_left[nxt] > 0:
-                    link_left[nxt] -= 1
-            if agent_link[i] >= 0:
-                on_roads += 1
-            if avoid_short:
-                agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
+            state = travel_one(
+                travellers[t],
+                day_key,
+                agent_place,
+                agent_link,
+                agent_progress,
+                agent_recent,
+                agent_route,
+                agent_pos,
+                agent_walked,
+                counts,
+                arrivals,
+                link_entries,
+                link_left,
+                halves.sent_back[0],
+                halves.visited[0],
+                halves.ends_read[0],
+                links,
+                routes,
+                places,
+                today,
+                rules,
+            )
+            if state < 0:
+                raise AssertionError(ELSEWHERE)
+            on_roads += state
 
     # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
     removed = 0
