@@ -248,9 +248,12 @@ def simulate(
 #: that never makes a run slower; ``threads=2`` (``--threads 2``) is there to ask for more.
 DEFAULT_THREADS = 1
 
-#: below this many agents per thread the decide pass runs on one thread (its daily join
-#: costs more than it saves); tests set it to 0 to exercise the parallel pass
-MIN_AGENTS_PER_THREAD = 50_000
+#: below this many agents per thread a day runs on one thread (the parallel passes' joins
+#: cost more than they save). Measured on 2 idle cores (``benchmarks/threads.py --work
+#: scale --days 100``): 2 threads took 0.93x the time of 1 at 200,000 agents, 0.77x at
+#: 400,000, 0.73x at 1 M; mali (up to 148,000 agents) took 1.03x with 50,000 here. Tests
+#: set it to 0 to exercise the parallel passes
+MIN_AGENTS_PER_THREAD = 100_000
 
 
 #: travellers per window of the parallel travel pass (``kernel.travel_in_halves``); tests
