@@ -240,12 +240,13 @@ def simulate(
         numba.set_num_threads(previous_threads)
 
 
-#: Threads when the caller names none. Only the decide pass (with agents that stay on
-#: their road all day) is parallel and it joins
-#: once a day; when another process holds a core that join waits for a descheduled thread:
-#: mali, 150 days, with the machine busy: 0.34 s on 1 thread, 2.3 s on 2 (OpenMP layer).
-#: On an idle machine 2 threads gained at most ~11 % (scale benchmark), so 1 is the default
-#: that never makes a run slower; ``threads=2`` (``--threads 2``) is there to ask for more.
+#: Threads when the caller names none. On 2 threads the decisions, and on days whose order
+#: cannot matter the departures and the travel (in halves), run in parallel; each joins
+#: once a day or window. The gain is there only with many agents (1 M x 100 days on the
+#: scale network: 5.0 s on 1 thread, 3.7 s on 2; the Flee instances run on one thread
+#: below 200,000 agents), and 1 thread keeps the warm start short (the parallel kernels
+#: are not loaded), so 1 is the default; ``threads=2`` (``--threads 2``) asks for more, and
+#: ``ThreadChooser`` keeps it from costing much when another process holds a core.
 DEFAULT_THREADS = 1
 
 #: below this many agents per thread a day runs on one thread (the parallel passes' joins

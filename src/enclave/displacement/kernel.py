@@ -23,8 +23,12 @@ One day follows Flee 3.1's ``Ecosystem.evolve``:
 
 On one thread ``step_day`` does a whole day in one call (``prepare_day``, then pass 1
 fused into pass 2: identical, since a decision reads only the agent's own state and the
-start-of-day weights). On more, ``decide`` runs pass 1 on all threads and ``travel_day``
-the ordered passes; both give the same bytes.
+start-of-day weights). On more, ``decide`` runs pass 1 on all threads; on a day whose
+departures cannot depend on their order (no daily quota, no camp nearly full),
+``depart_chunks`` runs pass 2 in chunks and ``travel_in_halves`` pass 3 on two threads,
+keeping the second half of each window of travellers only where it read what agent order
+would have shown it; on other days ``travel_day`` runs the ordered passes. All give the
+same bytes.
 
 The state crosses from ``engine`` into the kernels as a few named tuples: ``Agents`` (one
 array per agent field), ``Links``, ``Routes`` and ``Places`` (the fixed network), ``Today``
