@@ -262,7 +262,7 @@ def test_one_thread_kernel_equals_the_parallel_pair_every_day(world, seed):
     links and daily quotas (the hypothesis worlds have all three)."""
     net, drivers, rules = world
     one = simulate(net, drivers, rules, seed, threads=1)
-    for window in (8, 64):  # windows of the parallel travel pass (halves of 4 and 32)
+    for window in (8,):  # windows of the parallel travel pass (halves of 4)
         with pytest.MonkeyPatch.context() as m:
             m.setattr(engine, "MIN_AGENTS_PER_THREAD", 0)
             m.setattr(engine, "TRAVEL_WINDOW", window)

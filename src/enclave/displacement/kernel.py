@@ -838,7 +838,6 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
     h_counts, h_arrivals, h_entries = halves.counts, halves.arrivals, halves.link_entries
     h_sent, h_visited, h_ends = halves.sent_back, halves.visited, halves.ends_read
     h_on = halves.on_road
-    args = (day_key, agents, links, routes, places, today, rules, halves)
     n_travel = 0  # the chunks' lists, one after the other: agent order
     for c in range(len(chunks.lo)):
         for t in range(chunks.lo[c], chunks.lo[c] + chunks.n[c]):
@@ -853,7 +852,9 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
         top = min(w + window, n_travel)
         mid = (w + top) // 2
         if top - w < smallest:
-            on_roads += travel_in_order(w, top, *args)
+            on_roads += travel_in_order(
+                w, top, day_key, agents, links, routes, places, today, rules, halves
+            )
             continue
         keep_second_half(mid, top, agents, halves)
         windows += 1
@@ -913,7 +914,9 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
             for q in range(len(link_entries)):
                 link_entries[q] += h_entries[0, q]
             on_roads += h_on[0]
-            on_roads += travel_in_order(mid, top, *args)
+            on_roads += travel_in_order(
+                mid, top, day_key, agents, links, routes, places, today, rules, halves
+            )
             redone += 1
     return on_roads, windows, redone
 
@@ -1031,8 +1034,22 @@ def travel_after_chunks(
     """Passes 3 and 4 after ``depart_chunks`` (pass 4 only where ``travelled``: pass 3 was
     done by ``travel_in_halves``)."""
     n_chunks = 0 if travelled else len(chunks.lo)
-    args = (n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks)
-    return _day(CHUNKED, *args, n_chunks, on_roads, halves)
+    return _day(
+        CHUNKED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        n_chunks,
+        on_roads,
+        halves,
+    )
 
 
 @nb.njit(cache=True, _nrt=False)
@@ -1041,8 +1058,22 @@ def travel_day(
 ):
     """Passes 2-4 after ``decide``, in agent order with live counts. Returns (agents on
     roads, removed)."""
-    args = (n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks)
-    return _day(ORDERED, *args, 1, 0, halves)
+    return _day(
+        ORDERED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        1,
+        0,
+        halves,
+    )
 
 
 @nb.njit(cache=True, _nrt=False)
@@ -1067,8 +1098,22 @@ def step_day(
     start-of-day weights."""
     prepare_day(routes, places, score, today, rules)
     day_key = day_key_of(seed_key, day)
-    args = (n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks)
-    return _day(FUSED, *args, 1, 0, halves)
+    return _day(
+        FUSED,
+        n_agents,
+        day_key,
+        agents,
+        links,
+        routes,
+        places,
+        today,
+        rules,
+        n_initial,
+        chunks,
+        1,
+        0,
+        halves,
+    )
 
 
 @nb.njit(cache=True, _nrt=False)
@@ -1098,7 +1143,7 @@ def _day(
     route_offsets, route_end, route_links = routes.offsets, routes.end, routes.links
     route_length = routes.length
     capacity, is_camp, deactivation = places.capacity, places.is_camp, places.deactivation
-    counts, arrivals, link_entries = today.counts, today.arrivals, today.link_entries
+    counts, link_entries = today.counts, today.link_entries
     link_left, move_threshold, link_speed = today.link_left, today.move_threshold, today.link_speed
     cdf, totals, initial_departures = today.cdf, today.totals, today.initial_departures
     link_quota, buffer = today.link_quota, rules.capacity_buffer
@@ -1197,35 +1242,14 @@ def _day(
         chunks.n[0] = n_travel
         n_chunks = 1
 
-    # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore), in agent order
+    # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore), in agent order;
+    # a function of its own (compiled once, called once a chunk): inlined here it made
+    # this one function so large that the one-thread kernels took 17 s to compile, not 12
     for c in range(n_chunks):
-        for t in range(chunks.lo[c], chunks.lo[c] + chunks.n[c]):
-            state = travel_one(
-                travellers[t],
-                day_key,
-                agent_place,
-                agent_link,
-                agent_progress,
-                agent_recent,
-                agent_route,
-                agent_pos,
-                agent_walked,
-                counts,
-                arrivals,
-                link_entries,
-                link_left,
-                halves.sent_back[0],
-                halves.visited[0],
-                halves.ends_read[0],
-                links,
-                routes,
-                places,
-                today,
-                rules,
-            )
-            if state < 0:
-                raise AssertionError(ELSEWHERE)
-            on_roads += state
+        lo, hi = chunks.lo[c], chunks.lo[c] + chunks.n[c]
+        on_roads += travel_in_order(
+            lo, hi, day_key, agents, links, routes, places, today, rules, halves
+        )
 
     # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
     removed = 0
