@@ -599,80 +599,27 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         if use != numba.get_num_threads():
             numba.set_num_threads(use)
         kernel_started = time.perf_counter()
+        world = (agents, links, route_table, fixed_places, today, move_rules)
         if use == 1 and not (both and day % 2):  # decide fused into the departures
             on_roads, gone = kernel.step_day(
-                state.n,
-                seed_key,
-                day,
-                score,
-                agents,
-                links,
-                route_table,
-                fixed_places,
-                today,
-                move_rules,
-                n_initial,
-                chunks,
-                halves,
+                state.n, seed_key, day, score, *world, n_initial, chunks, halves
             )
         else:
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
             day_key = np.uint64(kernel.day_key_of(seed_key, day))
             kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)
             if _departures_order_free(counts, capacity, capped_camp, link_quota, rules):
-                stay = kernel.depart_chunks(
-                    state.n,
-                    agents,
-                    links,
-                    route_table,
-                    fixed_places,
-                    today,
-                    move_rules,
-                    n_initial,
-                    chunks,
-                )
+                stay = kernel.depart_chunks(state.n, *world, n_initial, chunks)
                 travelled = use > 1 or both
                 if travelled:  # pass 3 on both threads, with the bytes of agent order
-                    on_halves, _, _ = kernel.travel_in_halves(
-                        day_key,
-                        agents,
-                        links,
-                        route_table,
-                        fixed_places,
-                        today,
-                        move_rules,
-                        chunks,
-                        halves,
-                    )
+                    on_halves, _, _ = kernel.travel_in_halves(day_key, *world, chunks, halves)
                     stay += on_halves
                 on_roads, gone = kernel.travel_after_chunks(
-                    state.n,
-                    day_key,
-                    agents,
-                    links,
-                    route_table,
-                    fixed_places,
-                    today,
-                    move_rules,
-                    n_initial,
-                    chunks,
-                    stay,
-                    halves,
-                    travelled,
+                    state.n, day_key, *world, n_initial, chunks, stay, halves, travelled
                 )
             else:
                 on_roads, gone = kernel.travel_day(
-                    state.n,
-                    day_key,
-                    agents,
-                    links,
-                    route_table,
-                    fixed_places,
-                    today,
-                    move_rules,
-                    n_initial,
-                    chunks,
-                    halves,
+                    state.n, day_key, *world, n_initial, chunks, halves
                 )
         chooser.record(day, use, time.perf_counter() - kernel_started, state.n)
         if rated is not None:

@@ -862,7 +862,7 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
                 w, top, day_key, agents, links, routes, places, today, rules, halves
             )
             continue
-        keep_second_half(mid, top, agents, halves)
+        copy_travellers(mid, top, travellers, halves, agents, False)
         windows += 1
         for h in range(2):
             for p in range(len(counts)):
@@ -879,29 +879,11 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
             on = 0
             for t in range(lo, hi):
                 state = travel_one(
-                    travellers[t],
-                    day_key,
-                    agent_place,
-                    agent_link,
-                    agent_progress,
-                    agent_recent,
-                    agent_route,
-                    agent_pos,
-                    agent_walked,
-                    h_counts[h],
-                    h_arrivals[h],
-                    h_entries[h],
-                    link_left,
-                    h_sent[h],
-                    h_visited[h],
-                    h_ends[h],
-                    links,
-                    routes,
-                    places,
-                    today,
-                    rules,
-                    True,
-                )
+                    travellers[t], day_key, agent_place, agent_link, agent_progress,
+                    agent_recent, agent_route, agent_pos, agent_walked, h_counts[h],
+                    h_arrivals[h], h_entries[h], link_left, h_sent[h], h_visited[h],
+                    h_ends[h], links, routes, places, today, rules, True,
+                )  # fmt: skip
                 on += state if state >= 0 else -(1 << 40)
             h_on[h] = on
         if h_on[0] < 0 or h_on[1] < 0:
@@ -914,7 +896,7 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
                 link_entries[q] += h_entries[0, q] + h_entries[1, q]
             on_roads += h_on[0] + h_on[1]
         else:
-            put_back_second_half(mid, top, agents, halves)
+            copy_travellers(mid, top, travellers, agents, halves, True)
             for p in range(len(counts)):
                 counts[p] = h_counts[0, p]
                 arrivals[p] += h_arrivals[0, p]
@@ -935,29 +917,12 @@ def travel_in_order(lo, hi, day_key, agents, links, routes, places, today, rules
     on_roads = 0
     for t in range(lo, hi):
         state = travel_one(
-            agents.decision[t],
-            day_key,
-            agents.place,
-            agents.link,
-            agents.progress,
-            agents.recent,
-            agents.route,
-            agents.pos,
-            agents.walked,
-            today.counts,
-            today.arrivals,
-            today.link_entries,
-            today.link_left,
-            halves.sent_back[0],
-            halves.visited[0],
-            halves.ends_read[0],
-            links,
-            routes,
-            places,
-            today,
-            rules,
+            agents.decision[t], day_key, agents.place, agents.link, agents.progress,
+            agents.recent, agents.route, agents.pos, agents.walked, today.counts,
+            today.arrivals, today.link_entries, today.link_left, halves.sent_back[0],
+            halves.visited[0], halves.ends_read[0], links, routes, places, today, rules,
             False,
-        )
+        )  # fmt: skip
         if state < 0:
             raise AssertionError(ELSEWHERE)
         on_roads += state
@@ -996,68 +961,34 @@ def second_half_holds(counts, routes, places, rules, halves):
 
 
 @nb.njit(cache=True, _nrt=False)
-def keep_second_half(lo, hi, agents, halves):
-    """Copy the travellers ``lo:hi`` of ``agents.decision`` into ``halves``."""
+def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
+    """Copy the state of travellers ``lo:hi`` of ``decision`` between ``agents`` and the
+    copy in ``halves`` (same field names): into the copy (``dst_by_agent`` False: ``dst``
+    is ``halves``, indexed from 0) or back (True: ``dst`` is ``agents``)."""
     for t in range(lo, hi):
-        i, q = agents.decision[t], t - lo
-        halves.place[q] = agents.place[i]
-        halves.link[q] = agents.link[i]
-        halves.progress[q] = agents.progress[i]
-        halves.recent[q] = agents.recent[i]
-        halves.route[q] = agents.route[i]
-        halves.pos[q] = agents.pos[i]
-        halves.walked[q] = agents.walked[i]
-
-
-@nb.njit(cache=True, _nrt=False)
-def put_back_second_half(lo, hi, agents, halves):
-    """Undo the travel of travellers ``lo:hi`` (``keep_second_half`` kept them)."""
-    for t in range(lo, hi):
-        i, q = agents.decision[t], t - lo
-        agents.place[i] = halves.place[q]
-        agents.link[i] = halves.link[q]
-        agents.progress[i] = halves.progress[q]
-        agents.recent[i] = halves.recent[q]
-        agents.route[i] = halves.route[q]
-        agents.pos[i] = halves.pos[q]
-        agents.walked[i] = halves.walked[q]
+        agent, q = decision[t], t - lo
+        d, r = (agent, q) if dst_by_agent else (q, agent)
+        dst.place[d] = src.place[r]
+        dst.link[d] = src.link[r]
+        dst.progress[d] = src.progress[r]
+        dst.recent[d] = src.recent[r]
+        dst.route[d] = src.route[r]
+        dst.pos[d] = src.pos[r]
+        dst.walked[d] = src.walked[r]
 
 
 @nb.njit(cache=True, _nrt=False)
 def travel_after_chunks(
-    n_agents,
-    day_key,
-    agents,
-    links,
-    routes,
-    places,
-    today,
-    rules,
-    n_initial,
-    chunks,
-    on_roads,
-    halves,
-    travelled,
-):
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks,
+    on_roads, halves, travelled,
+):  # fmt: skip
     """Passes 3 and 4 after ``depart_chunks`` (pass 4 only where ``travelled``: pass 3 was
     done by ``travel_in_halves``)."""
     n_chunks = 0 if travelled else len(chunks.lo)
-    return _day(
-        CHUNKED,
-        n_agents,
-        day_key,
-        agents,
-        links,
-        routes,
-        places,
-        today,
-        rules,
-        n_initial,
-        chunks,
-        n_chunks,
-        on_roads,
-        halves,
-    )
+    return _day(  # the same arguments as the caller's, and the mode
+        CHUNKED, n_agents, day_key, agents, links, routes, places, today, rules,
+        n_initial, chunks, n_chunks, on_roads, halves,
+    )  # fmt: skip
 
 
 @nb.njit(cache=True, _nrt=False)
@@ -1066,62 +997,27 @@ def travel_day(
 ):
     """Passes 2-4 after ``decide``, in agent order with live counts. Returns (agents on
     roads, removed)."""
-    return _day(
-        ORDERED,
-        n_agents,
-        day_key,
-        agents,
-        links,
-        routes,
-        places,
-        today,
-        rules,
-        n_initial,
-        chunks,
-        1,
-        0,
-        halves,
-    )
+    return _day(  # the same arguments as the caller's, and the mode
+        ORDERED, n_agents, day_key, agents, links, routes, places, today, rules,
+        n_initial, chunks, 1, 0, halves,
+    )  # fmt: skip
 
 
 @nb.njit(cache=True, _nrt=False)
 def step_day(
-    n_agents,
-    seed_key,
-    day,
-    score,
-    agents,
-    links,
-    routes,
-    places,
-    today,
-    rules,
-    n_initial,
-    chunks,
-    halves,
-):
+    n_agents, seed_key, day, score, agents, links, routes, places, today, rules, n_initial,
+    chunks, halves,
+):  # fmt: skip
     """The whole day on one thread, in one call: ``prepare_day``, then pass 1 fused into
     pass 2 (each agent decides, then sets off), which gives what ``decide`` then
     ``travel_day`` give, since a decision reads only the agent's own state and the day's
     start-of-day weights."""
     prepare_day(routes, places, score, today, rules)
     day_key = day_key_of(seed_key, day)
-    return _day(
-        FUSED,
-        n_agents,
-        day_key,
-        agents,
-        links,
-        routes,
-        places,
-        today,
-        rules,
-        n_initial,
-        chunks,
-        1,
-        0,
-        halves,
-    )
+    return _day(  # the same arguments as the caller's, and the mode
+        FUSED, n_agents, day_key, agents, links, routes, places, today, rules,
+        n_initial, chunks, 1, 0, halves,
+    )  # fmt: skip
 
 
 @nb.njit(cache=True, _nrt=False)
