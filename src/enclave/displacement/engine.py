@@ -610,12 +610,10 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)
             if _departures_order_free(counts, capacity, capped_camp, link_quota, rules):
                 stay = kernel.depart_chunks(state.n, *world, n_initial, chunks)
-                travelled = use > 1 or both
-                if travelled:  # pass 3 on both threads, with the bytes of agent order
-                    on_halves, _, _ = kernel.travel_in_halves(day_key, *world, chunks, halves)
-                    stay += on_halves
-                on_roads, gone = kernel.travel_after_chunks(
-                    state.n, day_key, *world, n_initial, chunks, stay, halves, travelled
+                # pass 3 on both threads, with the bytes of agent order
+                on_halves, _, _ = kernel.travel_in_halves(day_key, *world, chunks, halves)
+                on_roads, gone = kernel.finish_chunked_day(
+                    state.n, day_key, *world, n_initial, stay + on_halves, halves
                 )
             else:
                 on_roads, gone = kernel.travel_day(

@@ -823,7 +823,7 @@ MIN_HALVES = 4096
 def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunks, halves):
     """Pass 3 on two threads, with the bytes of the pass in agent order; for a day on
     which the departures ran in chunks (no daily quota). Returns (agents on roads, windows
-    travelled again in agent order).
+    travelled in halves, windows whose second half travelled again in agent order).
 
     The travellers go in windows of WINDOW. In each, the first half travels as it would in
     agent order (it comes first: it sees only its own changes to the counts), while the
@@ -978,16 +978,13 @@ def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
 
 
 @nb.njit(cache=True, _nrt=False)
-def travel_after_chunks(
-    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks,
-    on_roads, halves, travelled,
-):  # fmt: skip
-    """Passes 3 and 4 after ``depart_chunks`` (pass 4 only where ``travelled``: pass 3 was
-    done by ``travel_in_halves``)."""
-    n_chunks = 0 if travelled else len(chunks.lo)
+def finish_chunked_day(
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, on_roads, halves
+):
+    """Pass 4 after ``depart_chunks`` and ``travel_in_halves``."""
     return _day(  # the same arguments as the caller's, and the mode
         CHUNKED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, chunks, n_chunks, on_roads, halves,
+        n_initial, on_roads, halves,
     )  # fmt: skip
 
 
@@ -999,7 +996,7 @@ def travel_day(
     roads, removed)."""
     return _day(  # the same arguments as the caller's, and the mode
         ORDERED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, chunks, 1, 0, halves,
+        n_initial, 0, halves,
     )  # fmt: skip
 
 
@@ -1016,7 +1013,7 @@ def step_day(
     day_key = day_key_of(seed_key, day)
     return _day(  # the same arguments as the caller's, and the mode
         FUSED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, chunks, 1, 0, halves,
+        n_initial, 0, halves,
     )  # fmt: skip
 
 
@@ -1032,14 +1029,13 @@ def _day(
     today,
     rules,
     n_initial,
-    chunks,
-    n_chunks,
     on_roads,
     halves,
 ):
-    """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: deciding too; CHUNKED:
-    done by ``depart_chunks``, travellers listed per chunk), 3 and 4. ``on_roads``: agents
-    already counted on a road at the end of the day. Returns (agents on roads, removed)."""
+    """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: deciding too), 3 and
+    4; CHUNKED: pass 4 only (``depart_chunks`` and ``travel_in_halves`` did 2 and 3).
+    ``on_roads``: agents already counted on a road at the end of the day. Returns (agents on
+    roads, removed)."""
     agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
     agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
     agent_walked, decision, travellers = agents.walked, agents.decision, agents.decision
@@ -1141,18 +1137,13 @@ def _day(
         if agent_link[i] >= 0:
             travellers[n_travel] = i
             n_travel += 1
-    if mode != CHUNKED:
-        chunks.lo[0] = 0
-        chunks.n[0] = n_travel
-        n_chunks = 1
 
     # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore), in agent order;
-    # a function of its own (compiled once, called once a chunk): inlined here it made
+    # a function of its own (compiled once, called once a day): inlined here it made
     # this one function so large that the one-thread kernels took 17 s to compile, not 12
-    for c in range(n_chunks):
-        lo, hi = chunks.lo[c], chunks.lo[c] + chunks.n[c]
+    if mode != CHUNKED:
         on_roads += travel_in_order(
-            lo, hi, day_key, agents, links, routes, places, today, rules, halves
+            0, n_travel, day_key, agents, links, routes, places, today, rules, halves
         )
 
     # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
