@@ -34,6 +34,7 @@ import enclave.displacement.flee_run
 mark("import flee_run (numpy, numba, pydantic, yaml)")
 from enclave.displacement import engine, kernel
 import numpy as np
+kernel.init_numba_target()  # as engine.warm_up does, before any kernel runs
 kernel.day_key_of(np.uint64(0), 0)
 mark("numba: first dispatch (CPU target init)")
 engine.warm_up()

@@ -344,6 +344,7 @@ def warm_up(parallel: bool = False) -> float:
         return 0.0
     _WARM.add(parallel)
     started = time.perf_counter()
+    kernel.init_numba_target()
     network = Network.build(
         ["a", "b", "c"],
         [1, 0, 2],

@@ -41,6 +41,7 @@ live in one small function each. Arrays are unpacked once, at a kernel's top.
 
 from __future__ import annotations
 
+import sys
 from collections import namedtuple
 
 import numba as nb
@@ -106,6 +107,38 @@ Rules = namedtuple(
     "capacity_buffer softening weight_softening distance_power weight_power equal_choice "
     "max_move_speed max_walk_speed start_on_foot avoid_short_stints camps_are_sinks",
 )
+
+
+class _WithoutScipyLinalg:
+    """An import hook that refuses ``scipy.linalg`` (see ``init_numba_target``)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy.linalg" or name.startswith("scipy.linalg."):
+            raise ImportError("not needed by Enclave's kernels (kernel.init_numba_target)")
+        return None
+
+
+def init_numba_target() -> None:
+    """Initialise numba's CPU target, as the first call of a kernel would, without
+    importing ``scipy.linalg``.
+
+    Why: numba's target initialisation imports ``scipy.linalg`` (0.24 s of a 0.43 s
+    initialisation, measured by ``benchmarks/startup.py``) only to find BLAS for
+    ``np.dot`` and ``np.linalg`` in compiled code; these kernels use neither. Where
+    ``scipy.linalg`` is already loaded, nothing is refused. numba then compiles ``np.dot``
+    without BLAS in this process, which nothing in Enclave does.
+    """
+    from numba.core.registry import cpu_target
+
+    hook = None
+    if "scipy.linalg" not in sys.modules:
+        hook = _WithoutScipyLinalg()
+        sys.meta_path.insert(0, hook)
+    try:
+        cpu_target.target_context.refresh()
+    finally:
+        if hook is not None:
+            sys.meta_path.remove(hook)
 
 
 @nb.njit(inline="always", cache=True)
@@ -1051,7 +1084,9 @@ def _day(
 
     # pass 2: departures of those who decided to move, in agent order; list who travels
     # (``travellers`` is ``decision``, written only at or behind the index being read)
-    n_travel = 0
+    # int64, not the literal 0: a call typed while a count is still Literal[int](0) is
+    # compiled for that literal too (travel_in_order twice: +7 s of a cold compile)
+    first, n_travel = np.int64(0), np.int64(0)
     fused = mode == FUSED
     for i in range(n_agents if mode != CHUNKED else 0):
         if fused:
@@ -1143,7 +1178,7 @@ def _day(
     # this one function so large that the one-thread kernels took 17 s to compile, not 12
     if mode != CHUNKED:
         on_roads += travel_in_order(
-            0, n_travel, day_key, agents, links, routes, places, today, rules, halves
+            first, n_travel, day_key, agents, links, routes, places, today, rules, halves
         )
 
     # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
