@@ -330,6 +330,8 @@ class ThreadChooser:
 
 
 _WARM: set[bool] = set()
+#: entries of padding after each row of ``kernel.Halves``' per-half arrays (>= 128 bytes)
+ROW_PAD = 128
 
 
 def warm_up(parallel: bool = False) -> float:
@@ -476,13 +478,17 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         initial_departures=np.zeros((n_chunks, n_places), dtype=np.int64),
     )
     spare = TRAVEL_WINDOW // 2 + 1 if threads_asked > 1 else 1  # travel_in_halves' copy
+    # one row per half, each written by its own thread on every hop: rows padded apart so
+    # that no cache line holds both (with 100 places, the two rows of a bool array shared
+    # lines, and the threads' writes bounced them between the cores)
+    row_places, row_links = n_places + ROW_PAD, n_links + ROW_PAD
     halves = kernel.Halves(
-        counts=np.zeros((2, n_places), dtype=np.int64),
-        arrivals=np.zeros((2, n_places), dtype=np.int64),
-        link_entries=np.zeros((2, n_links), dtype=np.int64),
-        sent_back=np.zeros((2, n_places), dtype=np.int64),
-        visited=np.zeros((2, n_places), dtype=np.bool_),
-        ends_read=np.zeros((2, n_places), dtype=np.bool_),
+        counts=np.zeros((2, row_places), dtype=np.int64),
+        arrivals=np.zeros((2, row_places), dtype=np.int64),
+        link_entries=np.zeros((2, row_links), dtype=np.int64),
+        sent_back=np.zeros((2, row_places), dtype=np.int64),
+        visited=np.zeros((2, row_places), dtype=np.bool_),
+        ends_read=np.zeros((2, row_places), dtype=np.bool_),
         on_road=np.zeros(2, dtype=np.int64),
         place=np.zeros(spare, dtype=np.int32),
         link=np.zeros(spare, dtype=np.int32),
@@ -608,15 +614,16 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         else:
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
             day_key = np.uint64(kernel.day_key_of(seed_key, day))
-            kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)
             if _departures_order_free(counts, capacity, capped_camp, link_quota, rules):
-                stay = kernel.depart_chunks(state.n, *world, n_initial, chunks)
+                # passes 1 and 2 fused, in chunks on all threads
+                stay = kernel.depart_chunks(state.n, day_key, *world, n_initial, chunks)
                 # pass 3 on both threads, with the bytes of agent order
                 on_halves, _, _ = kernel.travel_in_halves(day_key, *world, chunks, halves)
                 on_roads, gone = kernel.finish_chunked_day(
                     state.n, day_key, *world, n_initial, stay + on_halves, halves
                 )
             else:
+                kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)
                 on_roads, gone = kernel.travel_day(
                     state.n, day_key, *world, n_initial, chunks, halves
                 )
