@@ -21,8 +21,9 @@ One day follows Flee 3.1's ``Ecosystem.evolve``:
 4. Camps as sinks. The recent-travel average (``avoid_short_stints``) is updated in
    pass 1 for those who stay and in passes 2-3 for those who try to move.
 
-On one thread ``step_day`` does a whole day in one call (``prepare_day``, then pass 1
-fused into pass 2: identical, since a decision reads only the agent's own state and the
+On one thread ``step_day`` does a whole day in one call (``prepare_day``; pass 1's move
+draws in a loop of their own that lists the movers, whose routes are chosen as they set
+off in pass 2: identical, since a decision reads only the agent's own state and the
 start-of-day weights). On more, on a day whose departures cannot depend on their order
 (no daily quota, no camp nearly full), ``depart_chunks`` runs passes 1 and 2, fused, in
 chunks on all threads, and ``travel_in_halves`` pass 3 on two threads, keeping the second
@@ -500,12 +501,11 @@ def stays_on_road(i, link, agent_progress, agent_recent, agent_walked, link_km, 
 
 
 @nb.njit(inline="always", cache=True)
-def decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals):
-    """Flee's ``Person.evolve`` for agent i at place p: NO_DECISION (stays), NO_ROUTE
-    (would move, has nowhere to go) or the route to follow, drawn with the day's
-    cumulative weights (start-of-day counts). An agent that has a route keeps it."""
-    if not draw_below(day_key, i, K_MOVE, move_threshold[p]):
-        return NO_DECISION
+def route_today(i, p, day_key, agent_route, route_offsets, cdf, totals):
+    """The route that agent i, at place p and moving today, follows (Flee's
+    ``Person.evolve`` after the move draw): the one it has, or one drawn with the day's
+    cumulative weights (start-of-day counts); NO_ROUTE where it has nowhere to go or its
+    route went stale."""
     r = agent_route[i]
     if r == STALE_ROUTE:  # take_next_step finds no link: route dropped, no move
         agent_route[i] = NO_ROUTE
@@ -515,6 +515,15 @@ def decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, t
     return pick_day_route(
         uniform(day_key, i, K_ROUTE), route_offsets[p], route_offsets[p + 1], cdf, totals[p]
     )
+
+
+@nb.njit(inline="always", cache=True)
+def decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals):
+    """Flee's ``Person.evolve`` for agent i at place p: NO_DECISION (stays), NO_ROUTE
+    (would move, has nowhere to go) or the route to follow (``route_today``)."""
+    if not draw_below(day_key, i, K_MOVE, move_threshold[p]):
+        return NO_DECISION
+    return route_today(i, p, day_key, agent_route, route_offsets, cdf, totals)
 
 
 @nb.njit(parallel=True, cache=True, _nrt=False)
@@ -1075,16 +1084,120 @@ def step_day(
     n_agents, seed_key, day, score, agents, links, routes, places, today, rules, n_initial,
     chunks, halves,
 ):  # fmt: skip
-    """The whole day on one thread, in one call: ``prepare_day``, then pass 1 fused into
-    pass 2 (each agent decides, then sets off), which gives what ``decide`` then
-    ``travel_day`` give, since a decision reads only the agent's own state and the day's
-    start-of-day weights."""
+    """The whole day on one thread, in one call: ``prepare_day``, then pass 1 as the move
+    draws alone (``decide_in_order``), whose movers choose their routes in pass 2 as they
+    set off. This gives what ``decide`` then ``travel_day`` give, since a decision reads
+    only the agent's own state and the day's start-of-day weights."""
     prepare_day(routes, places, score, today, rules)
     day_key = day_key_of(seed_key, day)
     return _day(  # the same arguments as the caller's, and the mode
         FUSED, n_agents, day_key, agents, links, routes, places, today, rules,
         n_initial, 0, halves,
     )  # fmt: skip
+
+
+@nb.njit(cache=True, _nrt=False)
+def decide_in_order(n_agents, day_key, agents, links, today, rules):
+    """Pass 1 on one thread (for ``step_day``): each agent at a place draws whether it
+    moves today; one that stays on its road all day moves along it. Lists in
+    ``agents.decision``, in agent order, the agents pass 2 must see: those who move (their
+    route is chosen there, ``route_today``) and those who reach the end of their road
+    today. Returns (listed, on roads all day).
+
+    Why a loop of its own, without a branch on the draw: for most agents on most days the
+    draw is the whole day's work, and its outcome is as good as random, so a branch on it
+    is mispredicted at every turn. The agent is written to the list whatever the draw, and
+    the list grows by the draw (0 or 1); the recent-travel average of those who stay
+    halves by a multiplier (1 for those who move: ``set_off`` updates theirs). The
+    draw is compared with its threshold whatever the move chance: with 0 (threshold 0)
+    or 1 (2**53, above every 53-bit draw) the comparison gives what ``draw_below``'s
+    shortcuts give."""
+    agent_place, agent_link = agents.place, agents.link
+    agent_recent, listed = agents.recent, agents.decision
+    agent_progress, agent_walked = agents.progress, agents.walked
+    link_km, link_speed, move_threshold = links.km, today.link_speed, today.move_threshold
+    avoid_short = rules.avoid_short_stints
+    n_listed, on_roads = 0, 0
+    for i in range(n_agents):
+        p = agent_place[i]
+        if p < 0:
+            continue
+        link = agent_link[i]
+        if link >= 0:
+            if stays_on_road(
+                i, link, agent_progress, agent_recent, agent_walked, link_km, link_speed, rules
+            ):
+                on_roads += 1
+            else:
+                listed[n_listed] = i
+                n_listed += 1
+            continue
+        moves = draw_bits(day_key, i, K_MOVE) < move_threshold[p]
+        listed[n_listed] = i
+        n_listed += 1 if moves else 0
+        if avoid_short:  # no distance today for one who stays: the average halves
+            agent_recent[i] *= 1.0 if moves else 0.5
+    return n_listed, on_roads
+
+
+@nb.njit(inline="always", cache=True)
+def set_off(i, r, day_key, n_initial, agents, links, routes, places, today, rules):
+    """Pass 2 for agent i, which decided ``r`` (NO_ROUTE or a route), in agent order with
+    live counts: ``depart``, a new choice where the route's crossing is full today
+    (``retry_route``), and the day's counts."""
+    agent_place, agent_link, agent_route = agents.place, agents.link, agents.route
+    agent_pos, agent_walked = agents.pos, agents.walked
+    counts, link_left = today.counts, today.link_left
+    link = depart(
+        i,
+        r,
+        agent_place,
+        agent_route,
+        agent_pos,
+        agent_link,
+        agents.progress,
+        agents.recent,
+        routes.end,
+        routes.links,
+        routes.length,
+        links.origin,
+        link_left,
+        counts,
+        places.capacity,
+        places.is_camp,
+        rules.capacity_buffer,
+        rules.avoid_short_stints,
+        today.link_quota,
+    )
+    if link == LINK_ELSEWHERE:
+        raise AssertionError(ELSEWHERE)
+    if link == QUOTA_USED:  # the crossing is full today: choose again
+        here = agent_place[i]
+        link, route, pos = retry_route(
+            draw_bits(day_key, i, K_RETRY),
+            here,
+            routes.links[agent_route[i], agent_pos[i]],
+            routes,
+            links,
+            places,
+            today,
+            rules,
+        )
+        agent_route[i] = route
+        agent_pos[i] = pos
+        if link >= 0:
+            agent_link[i] = link
+            agents.progress[i] = 0.0
+        elif rules.avoid_short_stints:
+            agents.recent[i] *= 0.5
+    if link >= 0:
+        p = agent_place[i]
+        if i < n_initial and not agent_walked[i]:
+            today.initial_departures[p] += 1  # present on day 0, leaving for the first time
+        counts[p] -= 1
+        today.link_entries[link] += 1
+        if link_left[link] > 0:
+            link_left[link] -= 1
 
 
 @nb.njit(cache=True, _nrt=False)
@@ -1102,113 +1215,44 @@ def _day(
     on_roads,
     halves,
 ):
-    """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: deciding too), 3 and
-    4; CHUNKED: pass 4 only (``depart_chunks`` and ``travel_in_halves`` did 2 and 3).
-    ``on_roads``: agents already counted on a road at the end of the day. Returns (agents on
-    roads, removed)."""
-    agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
-    agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
-    agent_walked, decision, travellers = agents.walked, agents.decision, agents.decision
-    link_from, link_km = links.origin, links.km
-    route_offsets, route_end, route_links = routes.offsets, routes.end, routes.links
-    route_length = routes.length
-    capacity, is_camp, deactivation = places.capacity, places.is_camp, places.deactivation
-    counts, link_entries = today.counts, today.link_entries
-    link_left, move_threshold, link_speed = today.link_left, today.move_threshold, today.link_speed
-    cdf, totals, initial_departures = today.cdf, today.totals, today.initial_departures
-    link_quota, buffer = today.link_quota, rules.capacity_buffer
-    avoid_short, sinks = rules.avoid_short_stints, rules.camps_are_sinks
+    """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: from
+    ``decide_in_order``'s list), 3 and 4; CHUNKED: pass 4 only (``depart_chunks`` and
+    ``travel_in_halves`` did 2 and 3). ``on_roads``: agents already counted on a road at
+    the end of the day. Returns (agents on roads, removed)."""
+    agent_place, agent_link = agents.place, agents.link
+    agent_route, decision, travellers = agents.route, agents.decision, agents.decision
+    is_camp, deactivation, counts = places.is_camp, places.deactivation, today.counts
+    route_offsets, cdf, totals = routes.offsets, today.cdf, today.totals
+    sinks = rules.camps_are_sinks
 
     # pass 2: departures of those who decided to move, in agent order; list who travels
     # (``travellers`` is ``decision``, written only at or behind the index being read)
     # int64, not the literal 0: a call typed while a count is still Literal[int](0) is
     # compiled for that literal too (travel_in_order twice: +7 s of a cold compile)
     first, n_travel = np.int64(0), np.int64(0)
-    fused = mode == FUSED
-    for i in range(n_agents if mode != CHUNKED else 0):
-        if fused:
+    if mode == FUSED:
+        n_listed, on_road_all_day = decide_in_order(n_agents, day_key, agents, links, today, rules)
+        on_roads += on_road_all_day
+        for t in range(n_listed):
+            i = travellers[t]
             p = agent_place[i]
-            if p < 0:
-                continue
-            link = agent_link[i]
-            if link >= 0:
-                if stays_on_road(
-                    i,
-                    link,
-                    agent_progress,
-                    agent_recent,
-                    agent_walked,
-                    link_km,
-                    link_speed,
-                    rules,
-                ):
-                    on_roads += 1
-                else:
-                    travellers[n_travel] = i
-                    n_travel += 1
-                continue
-            r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
-        else:
+            if agent_link[i] < 0:  # at a place, moving today
+                r = route_today(i, p, day_key, agent_route, route_offsets, cdf, totals)
+                set_off(i, r, day_key, n_initial, agents, links, routes, places, today, rules)
+            if agent_link[i] >= 0:
+                travellers[n_travel] = i
+                n_travel += 1
+    elif mode == ORDERED:
+        for i in range(n_agents):
             r = decision[i]
             if r == IN_TRANSIT:  # moved along its road by ``decide``
                 on_roads += 1
                 continue
-        if r != NO_DECISION:
-            link = depart(
-                i,
-                r,
-                agent_place,
-                agent_route,
-                agent_pos,
-                agent_link,
-                agent_progress,
-                agent_recent,
-                route_end,
-                route_links,
-                route_length,
-                link_from,
-                link_left,
-                counts,
-                capacity,
-                is_camp,
-                buffer,
-                avoid_short,
-                link_quota,
-            )
-            if link == LINK_ELSEWHERE:
-                raise AssertionError(ELSEWHERE)
-            if link == QUOTA_USED:  # the crossing is full today: choose again
-                here = agent_place[i]
-                link, route, pos = retry_route(
-                    draw_bits(day_key, i, K_RETRY),
-                    here,
-                    route_links[agent_route[i], agent_pos[i]],
-                    routes,
-                    links,
-                    places,
-                    today,
-                    rules,
-                )
-                agent_route[i] = route
-                agent_pos[i] = pos
-                if link >= 0:
-                    agent_link[i] = link
-                    agent_progress[i] = 0.0
-                elif avoid_short:
-                    agent_recent[i] *= 0.5
-            if link >= 0:
-                p = agent_place[i]
-                if i < n_initial and not agent_walked[i]:
-                    initial_departures[p] += 1  # present on day 0, leaving for the first time
-                counts[p] -= 1
-                link_entries[link] += 1
-                if link_left[link] > 0:
-                    link_left[link] -= 1
-        elif fused and avoid_short:  # stays: no distance today, the average halves
-            agent_recent[i] *= 0.5
-        if agent_link[i] >= 0:
-            travellers[n_travel] = i
-            n_travel += 1
+            if r != NO_DECISION:
+                set_off(i, r, day_key, n_initial, agents, links, routes, places, today, rules)
+            if agent_link[i] >= 0:
+                travellers[n_travel] = i
+                n_travel += 1
 
     # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore), in agent order;
     # a function of its own (compiled once, called once a day): inlined here it made
