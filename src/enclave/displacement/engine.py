@@ -525,12 +525,22 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         [ends_capped[routes.offsets[p] : routes.offsets[p + 1]].any() for p in range(n_places)],
         dtype=np.bool_,
     )
-    links = kernel.Links(network.link_from, network.link_to, network.link_km, network.link_speed)
+    # places as unsigned numbers where no -1 can occur (a link's ends, a route's end): numba
+    # indexes with an unsigned number without the test and add that a signed one needs for
+    # Python's negative indices (measured: mali 6-8 %, the scale run 12 % faster)
+    links = kernel.Links(
+        network.link_from.astype(np.uint32),
+        network.link_to.astype(np.uint32),
+        network.link_km,
+        network.link_speed,
+    )
     # a link's speed, or max_move_speed where it names none (NaN)
     link_speed = np.where(
         np.isnan(network.link_speed), float(rules.max_move_speed), network.link_speed
     ).astype(np.float64)
-    route_table = kernel.Routes(routes.offsets, routes.end, routes.km, routes.links, routes.length)
+    route_table = kernel.Routes(
+        routes.offsets, routes.end.astype(np.uint32), routes.km, routes.links, routes.length
+    )
     fixed_places = kernel.Places(capacity, places.is_camp, deactivation, place_live)
     chooser = ThreadChooser(threads_asked)
     was_in_conflict = np.zeros(n_places, dtype=np.bool_)

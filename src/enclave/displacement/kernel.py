@@ -77,9 +77,10 @@ K_RETRY = 255  # the new route after a used-up quota, at departure
 
 #: one array per agent field (see ``engine.AgentState``)
 Agents = namedtuple("Agents", "place link progress recent route pos walked decision")
-#: the links: start place, end place, km, speed (NaN: ``max_move_speed``)
+#: the links: start place, end place (uint32), km, speed (NaN: ``max_move_speed``)
 Links = namedtuple("Links", "origin end km speed")
-#: the route table (``routes.RouteTable``): per-place offsets, end place, km, links, length
+#: the route table (``routes.RouteTable``): per-place offsets, end place (uint32), km, links,
+#: length
 Routes = namedtuple("Routes", "offsets end km links length")
 #: fixed per-place values; ``live``: a route from here ends at a place with a capacity,
 #: so its weights change with live counts
