@@ -814,13 +814,16 @@ def travel_one(
         if moved_today >= speed:
             break
         # evolveMore: move on today if the day's distance allows
+        # without a branch until the draw's own outcome (that one is as good as random,
+        # and so was each branch before it): a town's short stint always moves on, and
+        # a threshold of 0 or 2**53 gives the draw_below shortcuts' answers
         threshold = move_threshold[here]
-        if avoid_short and is_town[here]:
-            if (agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5:
-                threshold = ALWAYS
+        if avoid_short:
+            short = is_town[here] & ((agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5)
+            threshold = ALWAYS if short else threshold
         k = K_TRAVEL + 2 * hop
         hop += 1
-        if hop > 100 or not draw_below(day_key, i, k, threshold):
+        if hop > 100 or draw_bits(day_key, i, k) >= threshold:
             break
         r = agent_route[i]
         if r < 0:
