@@ -108,6 +108,26 @@ def test_thread_chooser_keeps_the_faster_setting_and_reprobes():
     assert engine.ThreadChooser(1).threads_for(0, 10**9) == 1
 
 
+def test_thread_chooser_probes_again_when_a_parallel_day_turns_slow():
+    """A core taken after a probe that all threads won: the first slow parallel day
+    starts a probe, instead of ``probe_every`` slow days."""
+    chooser = engine.ThreadChooser(2, probe_every=16, min_agents_per_thread=1)
+    for day, threads, seconds in [(0, 2, 0.5), (1, 1, 1.0), (2, 2, 0.5)]:
+        chooser.record(day, threads, seconds, 100)
+    assert chooser.best == 2 and chooser.next_probe == 16
+    chooser.record(3, 2, 0.6, 100)  # slower than before, still faster than one thread
+    chooser.record(4, 2, 1.2, 100)  # within 1.25x of the one-thread day
+    assert chooser.next_probe == 16
+    chooser.record(5, 2, 2.0, 100)  # 2x the one-thread day: another process has a core
+    assert [chooser.threads_for(d, 100) for d in (6, 7, 8)] == [2, 1, 2]
+    for day, threads, seconds in [(6, 2, 2.0), (7, 1, 1.0), (8, 2, 2.0)]:
+        chooser.record(day, threads, seconds, 100)
+    assert chooser.best == 1 and chooser.threads_for(9, 100) == 1
+    assert chooser.next_probe == 6 + 32  # one thread won: the gap doubled
+    chooser.record(9, 1, 3.0, 100)  # a slow one-thread day starts nothing
+    assert chooser.next_probe == 38
+
+
 def test_thread_chooser_cancels_a_trend_in_the_days_work():
     """A heavy first day (the scale benchmark's) must not make one thread win: the
     one-thread day is compared with the mean of the parallel days on either side."""

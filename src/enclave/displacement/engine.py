@@ -263,6 +263,9 @@ TRAVEL_WINDOW = kernel.WINDOW
 
 #: the longest gap between two probes of the parallel setting while it keeps losing
 MAX_PROBE_EVERY = 256
+#: a parallel day this many times slower (per agent) than the last one-thread probe day
+#: starts a probe (``ThreadChooser``)
+SLOWER = 1.25
 
 
 class ThreadChooser:
@@ -280,9 +283,14 @@ class ThreadChooser:
     the machine is busy (measured: 2 threads 21 % slower than 1 on mali with the other
     core taken, with two-day probes every 16 days), so while one thread keeps winning the
     gap doubles, up to MAX_PROBE_EVERY days; it goes back to ``probe_every`` once all
-    threads win. Below ``min_agents_per_thread`` agents per thread the parallel pass is not
-    worth its join and one thread is used. The results do not depend on the choice (every
-    draw is keyed by seed, day and agent), only the time does.
+    threads win. Between probes, a day on all threads that takes more than SLOWER x the
+    last probe's one-thread day (per agent) starts a probe the next day: a core taken
+    after a probe that all threads won cost up to ``probe_every`` slow days before (the
+    threads benchmark, 1 M agents x 100 days with a core spinning: 2 threads 4.1-4.8 s
+    against 3.3-3.8 s on one, in two of four runs). Below ``min_agents_per_thread`` agents
+    per thread the parallel pass is not worth its join and one thread is used. The results
+    do not depend on the choice (every draw is keyed by seed, day and agent), only the time
+    does.
     """
 
     def __init__(
@@ -297,6 +305,7 @@ class ThreadChooser:
         self.min_agents = min_agents_per_thread * threads
         self.best = threads
         self._timed: dict[int, list[float]] = {}
+        self._one_thread = None  # per-agent seconds of the last probe's one-thread day
 
     def threads_for(self, day: int, n_agents: int) -> int:
         if self.threads <= 1 or n_agents < self.min_agents:
@@ -310,15 +319,19 @@ class ThreadChooser:
 
     def record(self, day: int, threads: int, seconds: float, n_agents: int = 1) -> None:
         offset = day - self.next_probe
+        per_agent = seconds / max(n_agents, 1)
         if offset not in (0, 1, 2):
+            slow = self._one_thread is not None and per_agent > SLOWER * self._one_thread
+            if threads > 1 and slow:
+                self.next_probe, self.every = day + 1, self.probe_every
             return
         if offset == 0:
             self._timed = {}
-        self._timed.setdefault(threads, []).append(seconds / max(n_agents, 1))
+        self._timed.setdefault(threads, []).append(per_agent)
         if offset < 2:
             return
         if len(self._timed) == 2:
-            one = self._timed[1][0]
+            one = self._one_thread = self._timed[1][0]
             many = float(np.mean(self._timed[self.threads]))
             self.best = 1 if one < many else self.threads
             if self.best > 1:
