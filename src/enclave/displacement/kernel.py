@@ -1178,17 +1178,9 @@ def set_off(i, r, day_key, n_initial, agents, links, routes, places, today, rule
     if link == LINK_ELSEWHERE:
         raise AssertionError(ELSEWHERE)
     if link == QUOTA_USED:  # the crossing is full today: choose again
-        here = agent_place[i]
-        link, route, pos = retry_route(
-            draw_bits(day_key, i, K_RETRY),
-            here,
-            routes.links[agent_route[i], agent_pos[i]],
-            routes,
-            links,
-            places,
-            today,
-            rules,
-        )
+        blocked = routes.links[agent_route[i], agent_pos[i]]
+        link, route, pos = retry_route(draw_bits(day_key, i, K_RETRY), agent_place[i], blocked,
+                                       routes, links, places, today, rules)  # fmt: skip
         agent_route[i] = route
         agent_pos[i] = pos
         if link >= 0:
