@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -126,6 +128,24 @@ def test_thread_chooser_probes_again_when_a_parallel_day_turns_slow():
     assert chooser.next_probe == 6 + 32  # one thread won: the gap doubled
     chooser.record(9, 1, 3.0, 100)  # a slow one-thread day starts nothing
     assert chooser.next_probe == 38
+
+
+def test_warm_up_skips_scipy_linalg_and_numba_still_multiplies_matrices():
+    """The start-up saving (``kernel.init_numba_target``) holds, and leaves numba's
+    matrix products working for other code in the process."""
+    code = (
+        "import sys\n"
+        "from enclave.displacement import engine\n"
+        "engine.warm_up()\n"
+        "print('scipy.linalg' in sys.modules)\n"
+        "import numba, numpy as np\n"
+        "f = numba.njit(lambda a, b: np.dot(a, b))\n"
+        "a = np.arange(9.0).reshape(3, 3)\n"
+        "print(np.allclose(f(a, a), a @ a), f(a[0], a[1]) == a[0] @ a[1])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "True", "True"]
 
 
 def test_thread_chooser_cancels_a_trend_in_the_days_work():

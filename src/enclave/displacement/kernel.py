@@ -127,8 +127,9 @@ def init_numba_target() -> None:
     Why: numba's target initialisation imports ``scipy.linalg`` (0.24 s of a 0.43 s
     initialisation, measured by ``benchmarks/startup.py``) only to find BLAS for
     ``np.dot`` and ``np.linalg`` in compiled code; these kernels use neither. Where
-    ``scipy.linalg`` is already loaded, nothing is refused. numba then compiles ``np.dot``
-    without BLAS in this process, which nothing in Enclave does.
+    ``scipy.linalg`` is already loaded, nothing is refused. Other numba code in the same
+    process still gets BLAS: numba loads it when it compiles a matrix product (tested),
+    and only a product of two vectors compiles to a plain loop.
     """
     from numba.core.registry import cpu_target
 
