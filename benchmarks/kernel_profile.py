@@ -81,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     engine.warm_up()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    names = ["step_day", "_day", "prepare_day", "decide", "depart_chunks", "travel_day"]
+    names = [
+        "step_day", "_day", "prepare_day", "decide", "depart_chunks", "travel_day",
+        "travel_in_order", "travel_in_halves", "decide_in_order",
+    ]  # fmt: skip
     lines = perf_map(names, out)
     text = "\n".join(lines) + "\n"
     Path(f"/tmp/perf-{os.getpid()}.map").write_text(text)
