@@ -59,7 +59,7 @@ STALE_ROUTE = -3
 # that decides: its day touches only its own state, so any pass, on any thread, may do it)
 IN_TRANSIT = -4
 # how ``_day`` finds pass 2 done
-ORDERED, FUSED, CHUNKED = 0, 1, 2
+ORDERED, FUSED = 0, 1
 # what ``next_link`` returns for a route whose next link does not start where the agent
 # stands (bug 2 of issue 9); every departure is checked
 LINK_ELSEWHERE = -9
@@ -1067,11 +1067,10 @@ def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
 def finish_chunked_day(
     n_agents, day_key, agents, links, routes, places, today, rules, n_initial, on_roads, halves
 ):
-    """Pass 4 after ``depart_chunks`` and ``travel_in_halves``."""
-    return _day(  # the same arguments as the caller's, and the mode
-        CHUNKED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, on_roads, halves,
-    )  # fmt: skip
+    """Pass 4 after ``depart_chunks`` and ``travel_in_halves``; returns (agents on roads,
+    removed). Not a mode of ``_day``: compiling all of it again for pass 4 alone took
+    about 4 s of a cold start on two threads."""
+    return on_roads, remove_settled(n_agents, day_key, agents, places, today, rules)
 
 
 @nb.njit(cache=True, _nrt=False)
@@ -1215,21 +1214,18 @@ def _day(
     halves,
 ):
     """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: from
-    ``decide_in_order``'s list), 3 and 4; CHUNKED: pass 4 only (``depart_chunks`` and
-    ``travel_in_halves`` did 2 and 3). ``on_roads``: agents already counted on a road at
-    the end of the day. Returns (agents on roads, removed)."""
+    ``decide_in_order``'s list), 3 and 4. ``on_roads``: agents already counted on a road
+    at the end of the day. Returns (agents on roads, removed)."""
     agent_place, agent_link = agents.place, agents.link
     agent_route, decision, travellers = agents.route, agents.decision, agents.decision
-    is_camp, deactivation, counts = places.is_camp, places.deactivation, today.counts
     route_offsets, cdf, totals = routes.offsets, today.cdf, today.totals
-    sinks = rules.camps_are_sinks
 
     # pass 2: departures of those who decided to move, in agent order; list who travels
     # (``travellers`` is ``decision``, written only at or behind the index being read)
     # int64, not the literal 0: a call typed while a count is still Literal[int](0) is
     # compiled for that literal too (travel_in_order twice: +7 s of a cold compile)
     first, n_travel = np.int64(0), np.int64(0)
-    fused, n_seen = mode == FUSED, n_agents if mode == ORDERED else 0
+    fused, n_seen = mode == FUSED, n_agents
     if fused:
         n_seen, on_road_all_day = decide_in_order(n_agents, day_key, agents, links, today, rules)
         on_roads += on_road_all_day
@@ -1257,14 +1253,22 @@ def _day(
     # pass 3: travel, hop after hop (Flee's finish_travel and evolveMore), in agent order;
     # a function of its own (compiled once, called once a day): inlined here it made
     # this one function so large that the one-thread kernels took 17 s to compile, not 12
-    if mode != CHUNKED:
-        on_roads += travel_in_order(
-            first, n_travel, day_key, agents, links, routes, places, today, rules, halves
-        )
+    on_roads += travel_in_order(
+        first, n_travel, day_key, agents, links, routes, places, today, rules, halves
+    )
+    return on_roads, remove_settled(n_agents, day_key, agents, places, today, rules)
 
-    # pass 4: camps as sinks (Flee's deactivation of settled agents in camps)
+
+@nb.njit(cache=True, _nrt=False)
+def remove_settled(n_agents, day_key, agents, places, today, rules):
+    """Pass 4, camps as sinks (Flee's deactivation of settled agents in camps): each agent
+    at a camp, off the roads, leaves the model with the camp's probability. Returns how
+    many left. A function of its own: the parallel path calls it alone, after its own
+    passes 2 and 3."""
+    agent_place, agent_link = agents.place, agents.link
+    is_camp, deactivation, counts = places.is_camp, places.deactivation, today.counts
     removed = 0
-    if sinks:
+    if rules.camps_are_sinks:
         for i in range(n_agents):
             p = agent_place[i]
             if p >= 0 and agent_link[i] < 0 and is_camp[p] and deactivation[p] > 0.0:
@@ -1272,4 +1276,4 @@ def _day(
                     counts[p] -= 1
                     agent_place[i] = -1
                     removed += 1
-    return on_roads, removed
+    return removed
