@@ -642,8 +642,9 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                 stay = kernel.depart_chunks(state.n, day_key, *world, n_initial, chunks)
                 # pass 3 on both threads, with the bytes of agent order
                 on_halves, _, _ = kernel.travel_in_halves(day_key, *world, chunks, halves)
-                on_roads, gone = kernel.finish_chunked_day(
-                    state.n, day_key, *world, n_initial, stay + on_halves, halves
+                on_roads = stay + on_halves
+                gone = kernel.remove_settled(
+                    state.n, day_key, agents, fixed_places, today, move_rules
                 )
             else:
                 kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)

@@ -166,8 +166,8 @@ def uniform(day_key: np.uint64, agent: np.int64, k: np.int64) -> float:
 
 
 #: ``draw_bits < chance_threshold(p)`` is exactly ``uniform < p`` (both sides scaled by
-#: 2**53, which is exact): the move draw compares integers, and needs no hash where p is
-#: 0 or 1 (the draws are counters, so skipping one shifts no other)
+#: 2**53, which is exact): the move draw compares integers; p = 1 gives this threshold,
+#: above every 53-bit draw
 ALWAYS = np.uint64(1 << 53)
 
 
@@ -178,11 +178,12 @@ def chance_threshold(chance: np.ndarray) -> np.ndarray:
 
 @nb.njit(inline="always", cache=True)
 def draw_below(day_key: np.uint64, agent: np.int64, k: np.int64, threshold: np.uint64):
-    """``uniform(day_key, agent, k) < p`` for ``threshold = chance_threshold(p)``."""
-    if threshold == np.uint64(0):
-        return False
-    if threshold >= ALWAYS:
-        return True
+    """``uniform(day_key, agent, k) < p`` for ``threshold = chance_threshold(p)``.
+
+    Without a shortcut for p = 0 or 1 (threshold 0, or 2**53 and above): the comparison
+    gives their answers, and the one branch left, on the outcome, is the caller's. The
+    shortcuts' branches were mispredicted wherever agents at places of different move
+    chances alternate (measured on the hop and the move-draw loop: 5 % of mali)."""
     return draw_bits(day_key, agent, k) < threshold
 
 
@@ -816,15 +817,14 @@ def travel_one(
             break
         # evolveMore: move on today if the day's distance allows
         # without a branch until the draw's own outcome (that one is as good as random,
-        # and so was each branch before it): a town's short stint always moves on, and
-        # a threshold of 0 or 2**53 gives the draw_below shortcuts' answers
+        # and so was each branch before it): a town's short stint always moves on
         threshold = move_threshold[here]
         if avoid_short:
             short = is_town[here] & ((agent_recent[i] + moved_today / max_speed) / 2.0 < 0.5)
             threshold = ALWAYS if short else threshold
         k = K_TRAVEL + 2 * hop
         hop += 1
-        if hop > 100 or draw_bits(day_key, i, k) >= threshold:
+        if hop > 100 or not draw_below(day_key, i, k, threshold):
             break
         r = agent_route[i]
         if r < 0:
@@ -1064,16 +1064,6 @@ def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
 
 
 @nb.njit(cache=True, _nrt=False)
-def finish_chunked_day(
-    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, on_roads, halves
-):
-    """Pass 4 after ``depart_chunks`` and ``travel_in_halves``; returns (agents on roads,
-    removed). Not a mode of ``_day``: compiling all of it again for pass 4 alone took
-    about 4 s of a cold start on two threads."""
-    return on_roads, remove_settled(n_agents, day_key, agents, places, today, rules)
-
-
-@nb.njit(cache=True, _nrt=False)
 def travel_day(
     n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, halves
 ):
@@ -1114,10 +1104,7 @@ def decide_in_order(n_agents, day_key, agents, links, today, rules):
     draw is the whole day's work, and its outcome is as good as random, so a branch on it
     is mispredicted at every turn. The agent is written to the list whatever the draw, and
     the list grows by the draw (0 or 1); the recent-travel average of those who stay
-    halves by a multiplier (1 for those who move: ``set_off`` updates theirs). The
-    draw is compared with its threshold whatever the move chance: with 0 (threshold 0)
-    or 1 (2**53, above every 53-bit draw) the comparison gives what ``draw_below``'s
-    shortcuts give."""
+    halves by a multiplier (1 for those who move: ``set_off`` updates theirs)."""
     agent_place, agent_link = agents.place, agents.link
     agent_recent, listed = agents.recent, agents.decision
     agent_progress, agent_walked = agents.progress, agents.walked
@@ -1138,7 +1125,7 @@ def decide_in_order(n_agents, day_key, agents, links, today, rules):
                 listed[n_listed] = i
                 n_listed += 1
             continue
-        moves = draw_bits(day_key, i, K_MOVE) < move_threshold[p]
+        moves = draw_below(day_key, i, K_MOVE, move_threshold[p])
         listed[n_listed] = i
         n_listed += 1 if moves else 0
         if avoid_short:  # no distance today for one who stays: the average halves
@@ -1263,8 +1250,9 @@ def _day(
 def remove_settled(n_agents, day_key, agents, places, today, rules):
     """Pass 4, camps as sinks (Flee's deactivation of settled agents in camps): each agent
     at a camp, off the roads, leaves the model with the camp's probability. Returns how
-    many left. A function of its own: the parallel path calls it alone, after its own
-    passes 2 and 3."""
+    many left. A function of its own: the parallel path calls it alone, after
+    ``depart_chunks`` and ``travel_in_halves`` (compiling all of ``_day`` again for pass 4
+    alone took about 6 s of a cold start on two threads)."""
     agent_place, agent_link = agents.place, agents.link
     is_camp, deactivation, counts = places.is_camp, places.deactivation, today.counts
     removed = 0
