@@ -635,7 +635,9 @@ def depart_chunks(
     whatever the order). Returns the agents that stayed on their road.
 
     One sweep over the agents, not two (``decide``, then the departures): on the scale
-    benchmark the two sweeps took a third of a two-thread day."""
+    benchmark the two sweeps took a third of a two-thread day. Within a chunk, as on one
+    thread, the move draws run in a loop of their own, with no branch on their outcome,
+    and the departures in a loop over the movers they list."""
     decision, agent_link, agent_place = agents.decision, agents.link, agents.place
     agent_walked, agent_route, agent_pos = agents.walked, agents.route, agents.pos
     agent_progress, agent_recent = agents.progress, agents.recent
@@ -658,59 +660,46 @@ def depart_chunks(
             d_init[c, q] = 0
         for q in range(d_links.shape[1]):
             d_links[c, q] = 0
-        n_travel = lo
-        stay = 0
+        # the move draws, without a branch on their outcome (as ``decide_in_order``): the
+        # chunk's movers, and those who reach the end of their road, listed in its range
+        n_listed, stay = lo, 0
         for i in range(lo, hi):
             p = agent_place[i]
             if p < 0:
                 continue
-            if agent_link[i] >= 0:
+            link = agent_link[i]
+            if link >= 0:
                 if stays_on_road(
-                    i,
-                    agent_link[i],
-                    agent_progress,
-                    agent_recent,
-                    agent_walked,
-                    link_km,
-                    link_speed,
+                    i, link, agent_progress, agent_recent, agent_walked, link_km, link_speed,
                     rules,
-                ):
+                ):  # fmt: skip
                     stay += 1
                 else:
-                    decision[n_travel] = i
-                    n_travel += 1
+                    decision[n_listed] = i
+                    n_listed += 1
                 continue
-            r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
-            if r == NO_DECISION:
-                if avoid_short:  # stays: no distance today, the average halves
-                    agent_recent[i] *= 0.5
-            else:
+            moves = draw_below(day_key, i, K_MOVE, move_threshold[p])
+            decision[n_listed] = i
+            n_listed += 1 if moves else 0
+            if avoid_short:  # no distance today for one who stays: the average halves
+                agent_recent[i] *= 1.0 if moves else 0.5
+        # the departures of the listed, in agent order; the travellers are listed over
+        # them (written only at or behind the entry being read)
+        n_travel = lo
+        for t in range(lo, n_listed):
+            i = decision[t]
+            if agent_link[i] < 0:  # at a place, moving today
+                p = agent_place[i]
+                r = route_today(i, p, day_key, agent_route, route_offsets, cdf, totals)
                 link = depart(
-                    i,
-                    r,
-                    agent_place,
-                    agent_route,
-                    agent_pos,
-                    agent_link,
-                    agent_progress,
-                    agent_recent,
-                    route_end,
-                    route_links,
-                    route_length,
-                    link_from,
-                    link_left,
-                    counts,
-                    capacity,
-                    is_camp,
-                    buffer,
-                    avoid_short,
-                    link_quota,
-                )
+                    i, r, agent_place, agent_route, agent_pos, agent_link, agent_progress,
+                    agent_recent, route_end, route_links, route_length, link_from, link_left,
+                    counts, capacity, is_camp, buffer, avoid_short, link_quota,
+                )  # fmt: skip
                 if link == LINK_ELSEWHERE or link == QUOTA_USED:  # noqa: SIM109 (numba)
                     stay = -(n_agents + 1)  # flags the chunk (no raise in a parallel loop)
                     link = -1
                 if link >= 0:
-                    p = agent_place[i]
                     if i < n_initial and not agent_walked[i]:
                         d_init[c, p] += 1
                     d_counts[c, p] -= 1
