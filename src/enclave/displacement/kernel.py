@@ -660,29 +660,12 @@ def depart_chunks(
             d_init[c, q] = 0
         for q in range(d_links.shape[1]):
             d_links[c, q] = 0
-        # the move draws, without a branch on their outcome (as ``decide_in_order``): the
-        # chunk's movers, and those who reach the end of their road, listed in its range
-        n_listed, stay = lo, 0
-        for i in range(lo, hi):
-            p = agent_place[i]
-            if p < 0:
-                continue
-            link = agent_link[i]
-            if link >= 0:
-                if stays_on_road(
-                    i, link, agent_progress, agent_recent, agent_walked, link_km, link_speed,
-                    rules,
-                ):  # fmt: skip
-                    stay += 1
-                else:
-                    decision[n_listed] = i
-                    n_listed += 1
-                continue
-            moves = draw_below(day_key, i, K_MOVE, move_threshold[p])
-            decision[n_listed] = i
-            n_listed += 1 if moves else 0
-            if avoid_short:  # no distance today for one who stays: the average halves
-                agent_recent[i] *= 1.0 if moves else 0.5
+        # the move draws: the chunk's movers, and those who reach the end of their road,
+        # listed in its own range
+        n_listed, stay = list_movers(
+            lo, hi, day_key, agent_place, agent_link, agent_progress, agent_recent,
+            agent_walked, decision, link_km, link_speed, move_threshold, rules,
+        )  # fmt: skip
         # the departures of the listed, in agent order; the travellers are listed over
         # them (written only at or behind the entry being read)
         n_travel = lo
@@ -1082,25 +1065,36 @@ def step_day(
 
 
 @nb.njit(cache=True, _nrt=False)
-def decide_in_order(n_agents, day_key, agents, links, today, rules):
-    """Pass 1 on one thread (for ``step_day``): each agent at a place draws whether it
-    moves today; one that stays on its road all day moves along it. Lists in
-    ``agents.decision``, in agent order, the agents pass 2 must see: those who move (their
-    route is chosen there, ``route_today``) and those who reach the end of their road
-    today. Returns (listed, on roads all day).
+def decide_in_order(lo, hi, day_key, agents, links, today, rules):
+    """Pass 1 on one thread (for ``step_day``), ``list_movers`` over agents ``lo:hi``."""
+    return list_movers(
+        lo, hi, day_key, agents.place, agents.link, agents.progress, agents.recent,
+        agents.walked, agents.decision, links.km, today.link_speed, today.move_threshold,
+        rules,
+    )  # fmt: skip
+
+
+@nb.njit(inline="always", cache=True)
+def list_movers(
+    lo, hi, day_key, agent_place, agent_link, agent_progress, agent_recent, agent_walked,
+    listed, link_km, link_speed, move_threshold, rules,
+):  # fmt: skip
+    """Pass 1 for agents ``lo:hi`` in agent order (all of them on one thread, a chunk's
+    in ``depart_chunks``): each agent at a place draws whether it moves today; one that
+    stays on its road all day moves along it. Lists in ``listed`` (``agents.decision``)
+    from ``lo``, in agent order, the agents pass 2 must see: those who move (their route
+    is chosen there, ``route_today``) and those who reach the end of their road today.
+    Returns (end of the list, on roads all day). Arrays, not named tuples: it also runs
+    inside a parallel loop (as ``depart``).
 
     Why a loop of its own, without a branch on the draw: for most agents on most days the
     draw is the whole day's work, and its outcome is as good as random, so a branch on it
     is mispredicted at every turn. The agent is written to the list whatever the draw, and
     the list grows by the draw (0 or 1); the recent-travel average of those who stay
     halves by a multiplier (1 for those who move: ``set_off`` updates theirs)."""
-    agent_place, agent_link = agents.place, agents.link
-    agent_recent, listed = agents.recent, agents.decision
-    agent_progress, agent_walked = agents.progress, agents.walked
-    link_km, link_speed, move_threshold = links.km, today.link_speed, today.move_threshold
     avoid_short = rules.avoid_short_stints
-    n_listed, on_roads = 0, 0
-    for i in range(n_agents):
+    n_listed, on_roads = lo, 0
+    for i in range(lo, hi):
         p = agent_place[i]
         if p < 0:
             continue
@@ -1203,7 +1197,9 @@ def _day(
     first, n_travel = np.int64(0), np.int64(0)
     fused, n_seen = mode == FUSED, n_agents
     if fused:
-        n_seen, on_road_all_day = decide_in_order(n_agents, day_key, agents, links, today, rules)
+        n_seen, on_road_all_day = decide_in_order(
+            np.int64(0), n_agents, day_key, agents, links, today, rules
+        )
         on_roads += on_road_all_day
     # one loop, and one call of ``set_off``, for both modes: a second call inlined the
     # departure rules twice (+4 s of a cold compile)
