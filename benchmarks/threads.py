@@ -1,7 +1,8 @@
 """Threads benchmark: engine seconds on 1 and 2 threads, on an idle and on a busy machine.
 
-Two workloads: the Flee instance ``mali`` (the whole period, via ``run_flee``) and the
-synthetic scale network of ``scale.py`` (``--agents`` agents x ``--days`` days). Each is run
+Workloads: the Flee instances (``mali`` by default, or ``burundi``, ``car``, ``ssudan``: the
+whole period, via ``run_flee``) and the synthetic scale network of ``scale.py``
+(``--agents`` agents x ``--days`` days). Each is run
 with every thread count, first as the machine is, then with a second process spinning
 (``python -c 'while True: pass'``, started here and killed after) so that one core is
 taken. Each cell is the best of ``--repeat`` runs of ``engine.simulate`` in one process
@@ -10,6 +11,7 @@ printed with each row, since the machine may be shared.
 
     python benchmarks/threads.py                       # mali + 1 M agents x 100 days
     python benchmarks/threads.py --agents 200000 --days 50 --repeat 2
+    python benchmarks/threads.py --work car ssudan --repeat 2   # camps at capacity
 
 Figures, not assertions. The check that output does not depend on the thread count is in
 the test suite (``tests/displacement``).
@@ -35,7 +37,7 @@ import json, sys, time
 sys.path.insert(0, {here!r})
 a = json.loads(sys.argv[1])
 from enclave.displacement import engine
-if a["work"] == "mali":
+if a["work"] != "scale":
     from enclave.displacement.flee_run import run_flee
     inst, val = a["instance"], a["validation"]
     run_flee(inst, val, a["settings"], days=5, seed=1, threads=a["threads"])  # warm-up
@@ -60,7 +62,7 @@ print(json.dumps({{"seconds": best, "agent_steps": steps}}))
 
 
 def run_cell(work: str, threads: int, args: argparse.Namespace) -> dict:
-    inst_dir, val_dir = INSTANCES["mali"]
+    inst_dir, val_dir = INSTANCES["mali" if work == "scale" else work]
     spec = {
         "work": work,
         "threads": threads,
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=100)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--work", nargs="+", default=["mali", "scale"], choices=["mali", "scale"])
+    ap.add_argument("--work", nargs="+", default=["mali", "scale"], choices=[*INSTANCES, "scale"])
     ap.add_argument("--no-busy", action="store_true", help="skip the busy-core rows")
     args = ap.parse_args(argv)
 
@@ -107,13 +109,13 @@ def main(argv: list[str] | None = None) -> int:
                 spinner.wait()
 
     print(
-        f"{'work':<6} {'second core':<12} {'threads':>7} {'engine s':>9} "
+        f"{'work':<8} {'second core':<12} {'threads':>7} {'engine s':>9} "
         f"{'M agent-steps/s':>16} {'load avg':>8}"
     )
     for work, busy, th, res, load in rows:
         rate = res["agent_steps"] / res["seconds"] / 1e6
         state = "spinning" if busy else "as found"
-        print(f"{work:<6} {state:<12} {th:>7} {res['seconds']:>9.3f} {rate:>16.1f} {load:>8.2f}")
+        print(f"{work:<8} {state:<12} {th:>7} {res['seconds']:>9.3f} {rate:>16.1f} {load:>8.2f}")
     return 0
 
 

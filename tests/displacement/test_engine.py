@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import subprocess
 import sys
@@ -298,8 +299,9 @@ def test_awareness_5_on_a_published_size_graph_runs_in_bounded_time_and_memory()
 @given(world=small_worlds(), seed=st.integers(0, 2**32))
 def test_one_thread_kernel_equals_the_parallel_pair_every_day(world, seed):
     """step_day (decide fused into the departures, in-transit agents moved in the same
-    loop) and decide + travel_day give the same counts, with camps near capacity, closed
-    links and daily quotas (the hypothesis worlds have all three)."""
+    loop) and the parallel passes (depart_chunks, or list_chunks then depart_chunks or
+    listed_day, and travel_in_halves) give the same counts, with camps near capacity,
+    closed links and daily quotas (the hypothesis worlds have all three)."""
     net, drivers, rules = world
     one = simulate(net, drivers, rules, seed, threads=1)
     with pytest.MonkeyPatch.context() as m:
@@ -352,6 +354,79 @@ def test_parallel_travel_holds_and_redoes_windows_with_the_bytes_of_agent_order(
         assert np.array_equal(getattr(one, name), getattr(both, name)), name
     windows, redone = np.array(calls).sum(axis=0)
     assert windows > redone > 0  # the parallel pass ran; some windows held, some not
+
+
+def test_camp_checks_hold_only_where_no_mover_can_take_a_camp_across_half():
+    """``engine._camp_checks_hold``: a camp's check in the departures gives one answer in
+    any order where its multiplier is clear of 0.5 on one side, both at the start-of-day
+    count and at that count less its movers; a camp whose movers could take it from
+    below 0.5 to above it sends the day to the departures in agent order."""
+    rules = MoveRules(capacity_buffer=0.9)  # multiplier 0.5 at 95 of 100
+    capacity = np.array([100, 100, -1])
+    capped = np.array([True, True, False])
+    hold = engine._camp_checks_hold
+
+    def check(counts, movers):
+        return hold(np.array(counts), np.array(movers), capacity, capped, rules)
+
+    assert check([90, 99, 5000], [0, 0, 4000])  # open; full with no movers; not capped
+    assert check([94, 99, 0], [5, 3, 0])  # open at the start; full even after 3 leave
+    assert not check([96, 0, 0], [2, 0, 0])  # 0.4 at the start, 0.6 after two leave
+    assert not check([95, 0, 0], [0, 0, 0])  # at 0.5: not clear (the kernel's rounding)
+
+
+def test_nearly_full_and_quota_days_run_pass_1_in_chunks_with_the_bytes_of_agent_order(
+    monkeypatch,
+):
+    """On days with a camp near capacity, pass 1 runs in chunks (``list_chunks``), then
+    pass 2 in chunks where the movers cannot take a camp across a multiplier of 0.5, and
+    in agent order otherwise or on a quota day (``listed_day``); each path is taken, and
+    the run is the one-thread run, byte for byte."""
+    from enclave.displacement import kernel
+
+    n = 12
+    roads = [(i, i + 1, 30.0) for i in range(n - 1)] + [(0, 6, 40.0), (2, 9, 60.0)]
+    capacity = [-1] * (n - 3) + [3000, 4000, 9000]
+    net = Network.build(
+        [f"p{i}" for i in range(n)], [1] * 3 + [0] * (n - 6) + [2] * 3, ["x"] * (n - 3) + ["y"] * 3,
+        [10_000] * n, capacity, [0.0] * n, [0.0] * n, roads,
+    )  # fmt: skip
+    days = 40
+    link_capacity = np.full((days, net.n_links), -1, dtype=np.int64)
+    link_capacity[30:33, 0] = 20  # a daily quota on the first road for three days
+    drivers = Drivers(
+        conflict=np.tile((np.arange(n) < 3).astype(np.float32), (days, 1)),
+        conflict_onset=np.zeros((days, n), dtype=np.int32),
+        link_capacity=link_capacity,
+        initial_agents=np.full(n, 300, dtype=np.int64),
+        new_displaced=np.full(days, 150, dtype=np.int64),
+    )
+    rules = MoveRules(max_move_speed=100.0, avoid_short_stints=True, capacity_buffer=0.7)
+    one = simulate(net, drivers, rules, 4, threads=1)
+    paths = collections.Counter()
+
+    def counted(name):
+        original = getattr(kernel, name)
+
+        def call(*args):
+            listed_only = name == "depart_chunks" and args[-1]
+            paths[name + (" after list_chunks" if listed_only else "")] += 1
+            return original(*args)
+
+        monkeypatch.setattr(kernel, name, call)
+
+    for name in ("depart_chunks", "list_chunks", "listed_day"):
+        counted(name)
+    monkeypatch.setattr(engine, "MIN_AGENTS_PER_THREAD", 0)
+    monkeypatch.setattr(engine, "TRAVEL_WINDOW", 32)
+    monkeypatch.setattr(engine.ThreadChooser, "threads_for", lambda self, day, n: self.threads)
+    both = simulate(net, drivers, rules, 4, threads=2)
+    for name in ("occupancy", "arrivals", "link_entries", "on_links", "initial_departures"):
+        assert np.array_equal(getattr(one, name), getattr(both, name)), name
+    assert paths["listed_day"] >= 3  # the quota days, at least
+    assert paths["depart_chunks after list_chunks"] > 0
+    assert paths["list_chunks"] == paths["listed_day"] + paths["depart_chunks after list_chunks"]
+    assert paths["depart_chunks"] > 0  # days with every camp clear of half full
 
 
 def test_integer_move_draw_is_exactly_uniform_below_p():

@@ -403,7 +403,30 @@ def warm_up(parallel: bool = False) -> float:
     )
     # day 0 on the one-thread kernel, day 1 (with ``parallel``) on the parallel pair
     _run(network, drivers, MoveRules(avoid_short_stints=True), 0, None, started, parallel)
+    if parallel:  # and a day with a quota: pass 1 in chunks, the rest in agent order
+        drivers.link_capacity[:] = 1
+        _run(network, drivers, MoveRules(avoid_short_stints=True), 0, None, started, True)
     return time.perf_counter() - started
+
+
+#: days the travel pass runs in agent order after a day on which most of its windows in
+#: halves were travelled twice (camps near capacity: on car and ssudan 90-99 % of them),
+#: before it tries the halves again
+HALVES_RETRY_DAYS = 16
+#: how far from 0.5 a camp's capacity multiplier must be for a check to count as clear
+#: (the kernels compute it in their own order of operations)
+MARGIN = 1e-9
+
+
+def _cap_multiplier(count: np.ndarray, cap: np.ndarray, buffer: float) -> np.ndarray:
+    """``kernel.cap_multiplier`` over arrays (capacities >= 1)."""
+    count, cap = count.astype(np.float64), cap.astype(np.float64)
+    with np.errstate(all="ignore"):
+        return np.where(
+            count <= buffer * cap,
+            1.0,
+            np.where(count >= cap, 0.0, 1.0 - (count - buffer * cap) / (cap * (1.0 - buffer))),
+        )
 
 
 def _departures_order_free(counts, capacity, capped_camp, link_quota, rules) -> bool:
@@ -416,16 +439,28 @@ def _departures_order_free(counts, capacity, capped_camp, link_quota, rules) -> 
         return False
     if not capped_camp.any():
         return True
-    cap = capacity[capped_camp].astype(np.float64)
-    count = counts[capped_camp].astype(np.float64)
-    buffer = float(rules.capacity_buffer)
-    with np.errstate(all="ignore"):
-        mult = np.where(
-            count <= buffer * cap,
-            1.0,
-            np.where(count >= cap, 0.0, 1.0 - (count - buffer * cap) / (cap * (1.0 - buffer))),
-        )
-    return bool((mult >= 0.5 + 1e-9).all())
+    mult = _cap_multiplier(counts[capped_camp], capacity[capped_camp], rules.capacity_buffer)
+    return bool((mult >= 0.5 + MARGIN).all())
+
+
+def _camp_checks_hold(counts, movers, capacity, capped_camp, rules) -> bool:
+    """Whether every check of a camp's fullness in today's departures gives the same
+    answer in any order: for each camp with a capacity, the multiplier is clear of 0.5 on
+    the same side at the start-of-day count and at that count less every mover there (an
+    agent sees a count in between, as counts only fall in this pass, by departures).
+
+    Why: on the published instances with full camps (car, ssudan, burundi, mali) 75-100 %
+    of days have a camp nearly full, and the departures ran in agent order on them; a
+    camp's few movers (move chance 0.001) almost never take it across."""
+    if not capped_camp.any():
+        return True
+    cap, count = capacity[capped_camp], counts[capped_camp]
+    buffer = rules.capacity_buffer
+    full_now = _cap_multiplier(count, cap, buffer)
+    full_after = _cap_multiplier(count - movers[capped_camp], cap, buffer)  # >= full_now
+    clear_open = full_now >= 0.5 + MARGIN
+    clear_full = full_after < 0.5 - MARGIN
+    return bool((clear_open | clear_full).all())
 
 
 def quota_bucket(tokens: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -505,14 +540,17 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
     route_base = np.zeros(len(routes.end))
     route_open = np.zeros(len(routes.end), dtype=np.bool_)
     n_chunks = 8  # of the parallel departures (any number gives the same bytes)
+    n_blocks = n_chunks * kernel.BLOCKS_PER_CHUNK
     chunks = kernel.Chunks(
-        lo=np.zeros(n_chunks, dtype=np.int64),
-        n=np.zeros(n_chunks, dtype=np.int64),
+        lo=np.zeros(n_blocks, dtype=np.int64),
+        n=np.zeros(n_blocks, dtype=np.int64),
         on_road=np.zeros(n_chunks, dtype=np.int64),
         counts=np.zeros((n_chunks, n_places), dtype=np.int64),
         link_entries=np.zeros((n_chunks, n_links), dtype=np.int64),
         initial_departures=np.zeros((n_chunks, n_places), dtype=np.int64),
+        movers=np.zeros((n_chunks, n_places), dtype=np.int64),
     )
+    halves_from = 0  # the first day to try the travel pass in halves again
     spare = TRAVEL_WINDOW // 2 + 1 if threads_asked > 1 else 1  # travel_in_halves' copy
     # one row per half, each written by its own thread on every hop: rows padded apart so
     # that no cache line holds both (with 100 places, the two rows of a bool array shared
@@ -663,19 +701,30 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         else:
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
             day_key = np.uint64(kernel.day_key_of(seed_key, day))
-            if _departures_order_free(counts, capacity, capped_camp, link_quota, rules):
-                # passes 1 and 2 fused, in chunks on all threads
-                stay = kernel.depart_chunks(state.n, day_key, *world, n_initial, chunks)
-                # pass 3 on both threads, with the bytes of agent order
-                on_halves, _, _ = kernel.travel_in_halves(day_key, *world, chunks, halves)
+            chunked = _departures_order_free(counts, capacity, capped_camp, link_quota, rules)
+            if chunked:  # passes 1 and 2 fused, in chunks on all threads
+                stay = kernel.depart_chunks(state.n, day_key, *world, n_initial, chunks, False)
+            else:  # pass 1 in chunks; pass 2 too if the movers cannot change a camp check
+                kernel.list_chunks(state.n, day_key, agents, links, today, move_rules, chunks)
+                chunked = not link_quota.any() and _camp_checks_hold(
+                    counts, chunks.movers.sum(axis=0), capacity, capped_camp, rules
+                )
+                if chunked:
+                    stay = kernel.depart_chunks(state.n, day_key, *world, n_initial, chunks, True)
+                else:
+                    on_roads, gone = kernel.listed_day(
+                        state.n, day_key, *world, n_initial, chunks, halves
+                    )
+            if chunked:  # pass 3 on both threads, with the bytes of agent order
+                in_order = day < halves_from
+                on_halves, windows, redone = kernel.travel_in_halves(
+                    day_key, *world, chunks, halves, in_order
+                )
+                if 2 * redone > windows > 0:  # most windows travelled twice: in order a while
+                    halves_from = day + HALVES_RETRY_DAYS
                 on_roads = stay + on_halves
                 gone = kernel.remove_settled(
                     state.n, day_key, agents, fixed_places, today, move_rules
-                )
-            else:
-                kernel.decide(state.n, day_key, agents, links, route_table, today, move_rules)
-                on_roads, gone = kernel.travel_day(
-                    state.n, day_key, *world, n_initial, chunks, halves
                 )
         chooser.record(day, use, time.perf_counter() - kernel_started, state.n)
         if rated is not None:

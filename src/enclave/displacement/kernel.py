@@ -28,8 +28,11 @@ start-of-day weights). On more, on a day whose departures cannot depend on their
 (no daily quota, no camp nearly full), ``depart_chunks`` runs passes 1 and 2, fused, in
 chunks on all threads, and ``travel_in_halves`` pass 3 on two threads, keeping the second
 half of each window of travellers only where it read what agent order would have shown
-it; on other days ``decide`` runs pass 1 on all threads and ``travel_day`` the ordered
-passes. All give the same bytes.
+it. On other days ``list_chunks`` runs pass 1 on all threads and counts the movers at
+each place; where no daily quota is open and no nearly full camp could be taken across
+the capacity multiplier of 0.5 by its movers leaving, ``depart_chunks`` then runs pass 2
+in chunks and ``travel_in_halves`` pass 3; otherwise ``listed_day`` runs passes 2-4 in
+agent order. All give the same bytes.
 
 The state crosses from ``engine`` into the kernels as a few named tuples: ``Agents`` (one
 array per agent field), ``Links``, ``Routes`` and ``Places`` (the fixed network), ``Today``
@@ -50,16 +53,12 @@ import numpy as np
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 NO_ROUTE = -1
-NO_DECISION = -2
 # an agent sent back from a closed link keeps, in Flee, the rest of a route that does not
 # start where it now stands; its next move attempt finds no link to the route's next place,
 # drops the route and does not move that day (Person.take_next_step)
 STALE_ROUTE = -3
-# decision of an agent that stays on its road all day (moved along it already by the pass
-# that decides: its day touches only its own state, so any pass, on any thread, may do it)
-IN_TRANSIT = -4
-# how ``_day`` finds pass 2 done
-ORDERED, FUSED = 0, 1
+# how ``_day`` finds pass 1 done: by ``list_chunks`` (LISTED), or by itself (FUSED)
+LISTED, FUSED = 0, 1
 # what ``next_link`` returns for a route whose next link does not start where the agent
 # stands (bug 2 of issue 9); every departure is checked
 LINK_ELSEWHERE = -9
@@ -91,10 +90,16 @@ Today = namedtuple(
     "counts arrivals link_entries link_left link_closed movechance move_threshold is_town "
     "route_base route_open cdf totals initial_departures link_speed link_quota link_full",
 )
-#: per-chunk scratch of the parallel departures: each chunk's first agent, its travellers'
-#: count, the agents that stayed on their road, and its changes to the counts, link
-#: entries and day-0 departures
-Chunks = namedtuple("Chunks", "lo n on_road counts link_entries initial_departures")
+#: scratch of the parallel passes 1 and 2. Per block of agents: its first agent and the
+#: length of its list (``lo``, ``n``); per chunk (the unit of work of a thread, a set of
+#: blocks: ``chunk_blocks``): the agents that stayed on their road, its changes to the
+#: counts, link entries and day-0 departures, and its movers at each place
+Chunks = namedtuple("Chunks", "lo n on_road counts link_entries initial_departures movers")
+#: blocks per chunk: chunk c of n takes blocks c, c + n, c + 2n, ... spread over the agents.
+#: Why: the agents added last move most (on ssudan the last eighth of the agents held 4 to
+#: 20 times the travellers of the first), so chunks of consecutive agents left one thread
+#: with most of the departures (2 threads ran them 1.2x faster than 1, not 2x)
+BLOCKS_PER_CHUNK = 8
 #: scratch of the travel pass in two halves (``travel_in_halves``): per half, the counts,
 #: arrivals, link entries, agents sent back, places where a route was chosen with live
 #: weights and route ends checked for fullness; and a copy of the second half's agents
@@ -521,47 +526,6 @@ def route_today(i, p, day_key, agent_route, route_offsets, cdf, totals):
 
 
 @nb.njit(inline="always", cache=True)
-def decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals):
-    """Flee's ``Person.evolve`` for agent i at place p: NO_DECISION (stays), NO_ROUTE
-    (would move, has nowhere to go) or the route to follow (``route_today``)."""
-    if not draw_below(day_key, i, K_MOVE, move_threshold[p]):
-        return NO_DECISION
-    return route_today(i, p, day_key, agent_route, route_offsets, cdf, totals)
-
-
-@nb.njit(parallel=True, cache=True, _nrt=False)
-def decide(n_agents, day_key, agents, links, routes, today, rules):
-    """Pass 1 on all threads (for ``travel_day``): each agent's ``decide_one`` into
-    ``agents.decision``; an agent that stays on its road all day moves along it here
-    (IN_TRANSIT); NO_DECISION for one that reaches the end of its road today (the travel
-    pass moves it, in agent order) or has left. An agent that stays at its place moves no
-    distance today, so its recent-travel average is updated here."""
-    agent_place, agent_link, agent_route = agents.place, agents.link, agents.route
-    agent_recent, decision = agents.recent, agents.decision
-    agent_progress, agent_walked = agents.progress, agents.walked
-    link_km, link_speed = links.km, today.link_speed
-    move_threshold, route_offsets = today.move_threshold, routes.offsets
-    cdf, totals = today.cdf, today.totals
-    avoid_short = rules.avoid_short_stints
-    for i in nb.prange(n_agents):
-        p = agent_place[i]
-        if p < 0:
-            decision[i] = NO_DECISION
-            continue
-        link = agent_link[i]
-        if link >= 0:
-            on_road = stays_on_road(
-                i, link, agent_progress, agent_recent, agent_walked, link_km, link_speed, rules
-            )
-            decision[i] = IN_TRANSIT if on_road else NO_DECISION
-            continue
-        r = decide_one(i, p, day_key, agent_route, move_threshold, route_offsets, cdf, totals)
-        decision[i] = r
-        if r == NO_DECISION and avoid_short:  # no distance today: the average halves
-            agent_recent[i] *= 0.5
-
-
-@nb.njit(inline="always", cache=True)
 def depart(
     i,
     r,
@@ -622,80 +586,171 @@ def depart(
     return link
 
 
+@nb.njit(inline="always", cache=True)
+def block_range(b, n_blocks, n_agents):
+    """Agents ``lo:hi`` of block b of ``n_blocks``."""
+    size = (n_agents + n_blocks - 1) // n_blocks
+    lo = min(b * size, n_agents)
+    return lo, min(lo + size, n_agents)
+
+
+@nb.njit(inline="always", cache=True)
+def clear_chunk(c, d_counts, d_init, d_links, movers):
+    """Zero chunk c's changes and mover counts (before its blocks run)."""
+    for q in range(d_counts.shape[1]):
+        d_counts[c, q] = 0
+        d_init[c, q] = 0
+        movers[c, q] = 0
+    for q in range(d_links.shape[1]):
+        d_links[c, q] = 0
+
+
+@nb.njit(inline="always", cache=True)
+def depart_listed(
+    c, lo, n_listed, day_key, n_initial, agent_place, agent_link, agent_route,
+    agent_pos, agent_progress, agent_recent, agent_walked, listed, route_offsets, route_end,
+    route_links, route_length, cdf, totals, link_from, link_left, counts, capacity, is_camp,
+    buffer, avoid_short, link_quota, d_counts, d_links, d_init,
+):  # fmt: skip
+    """Pass 2 for the agents ``listed[lo:n_listed]`` of one block, in agent order, on a
+    day whose departures cannot depend on their order: each mover sets off (``depart``)
+    and chunk c's changes to the counts, link entries and day-0 departures are summed;
+    the travellers are listed over the list (written only at or behind the entry being
+    read). Returns the end of the travellers' list, or -1 for a departure along a link
+    that starts elsewhere (a bug; no raise in a parallel loop). Arrays, not named tuples:
+    it runs inside a parallel loop (as ``depart``)."""
+    n_travel = lo
+    for t in range(lo, n_listed):
+        i = listed[t]
+        if agent_link[i] < 0:  # at a place, moving today
+            p = agent_place[i]
+            r = route_today(i, p, day_key, agent_route, route_offsets, cdf, totals)
+            link = depart(
+                i, r, agent_place, agent_route, agent_pos, agent_link, agent_progress,
+                agent_recent, route_end, route_links, route_length, link_from, link_left,
+                counts, capacity, is_camp, buffer, avoid_short, link_quota,
+            )  # fmt: skip
+            if link == LINK_ELSEWHERE or link == QUOTA_USED:  # noqa: SIM109 (numba)
+                return -1
+            if link >= 0:
+                if i < n_initial and not agent_walked[i]:
+                    d_init[c, p] += 1
+                d_counts[c, p] -= 1
+                d_links[c, link] += 1
+        if agent_link[i] >= 0:
+            listed[n_travel] = i
+            n_travel += 1
+    return n_travel
+
+
+@nb.njit(inline="always", cache=True)
+def count_movers(c, lo, n_listed, agent_place, agent_link, listed, movers):
+    """Chunk c's movers at each place, among the agents ``listed[lo:n_listed]``."""
+    for t in range(lo, n_listed):
+        i = listed[t]
+        if agent_link[i] < 0:
+            movers[c, agent_place[i]] += 1
+
+
 @nb.njit(parallel=True, cache=True, _nrt=False)
 def depart_chunks(
-    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks
-):
-    """Passes 1 and 2 on all threads, fused as in ``step_day``, for a day on which the
-    order of the departures cannot matter: no link has a daily quota and no camp is nearly
-    full at the start of the day (counts only fall in this pass, so every camp check gives
-    what it gives at the start). Each chunk of agents decides and sets off in agent order,
-    lists its travellers at the start of its own range of ``agents.decision``, and sums
-    its changes to the counts; they are added after the chunks (integer sums: the same
-    whatever the order). Returns the agents that stayed on their road.
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks,
+    listed_only,
+):  # fmt: skip
+    """Passes 1 and 2 on all threads, for a day on which the order of the departures cannot
+    matter: no link has a daily quota and no camp is nearly full at the start of the day
+    (counts only fall in this pass, so every camp check gives what it gives at the start).
+    Each block of agents (``BLOCKS_PER_CHUNK``) decides (``list_movers``) and sets off
+    (``depart_listed``) in agent order, and lists its travellers at the start of its own
+    range of ``agents.decision``; each chunk sums its changes to the counts, which are
+    added after the chunks (integer sums: the same whatever the order). Returns the agents
+    that stayed on their road.
 
-    One sweep over the agents, not two (``decide``, then the departures): on the scale
-    benchmark the two sweeps took a third of a two-thread day. Within a chunk, as on one
-    thread, the move draws run in a loop of their own, with no branch on their outcome,
-    and the departures in a loop over the movers they list."""
+    ``listed_only``: the move draws of pass 1 have been listed already (``list_chunks``),
+    and this pass does the departures alone. One sweep over the agents otherwise, not two:
+    on the scale benchmark the two sweeps took a third of a two-thread day."""
     decision, agent_link, agent_place = agents.decision, agents.link, agents.place
     agent_walked, agent_route, agent_pos = agents.walked, agents.route, agents.pos
     agent_progress, agent_recent = agents.progress, agents.recent
     route_end, route_links, route_length = routes.end, routes.links, routes.length
-    route_offsets, link_km, link_speed = routes.offsets, links.km, today.link_speed
-    move_threshold, cdf, totals = today.move_threshold, today.cdf, today.totals
+    route_offsets, link_km, cdf, totals = routes.offsets, links.km, today.cdf, today.totals
     link_from, link_left, counts = links.origin, today.link_left, today.counts
     capacity, is_camp = places.capacity, places.is_camp
     buffer, avoid_short = rules.capacity_buffer, rules.avoid_short_stints
     link_quota = today.link_quota  # all False: this pass runs only on days without quotas
-    n_chunks = len(chunks.lo)
-    size = (n_agents + n_chunks - 1) // n_chunks
     d_counts, d_links, d_init = chunks.counts, chunks.link_entries, chunks.initial_departures
-    chunk_lo, chunk_n, chunk_on_road = chunks.lo, chunks.n, chunks.on_road
+    block_lo, block_n, chunk_on_road = chunks.lo, chunks.n, chunks.on_road
+    movers = chunks.movers
+    n_chunks, n_blocks = len(chunk_on_road), len(block_lo)
     for c in nb.prange(n_chunks):
-        lo = min(c * size, n_agents)
-        hi = min(lo + size, n_agents)
-        for q in range(d_counts.shape[1]):
-            d_counts[c, q] = 0
-            d_init[c, q] = 0
-        for q in range(d_links.shape[1]):
-            d_links[c, q] = 0
-        # the move draws: the chunk's movers, and those who reach the end of their road,
-        # listed in its own range
-        n_listed, stay = list_movers(
-            lo, hi, day_key, agent_place, agent_link, agent_progress, agent_recent,
-            agent_walked, decision, link_km, link_speed, move_threshold, rules,
-        )  # fmt: skip
-        # the departures of the listed, in agent order; the travellers are listed over
-        # them (written only at or behind the entry being read)
-        n_travel = lo
-        for t in range(lo, n_listed):
-            i = decision[t]
-            if agent_link[i] < 0:  # at a place, moving today
-                p = agent_place[i]
-                r = route_today(i, p, day_key, agent_route, route_offsets, cdf, totals)
-                link = depart(
-                    i, r, agent_place, agent_route, agent_pos, agent_link, agent_progress,
-                    agent_recent, route_end, route_links, route_length, link_from, link_left,
-                    counts, capacity, is_camp, buffer, avoid_short, link_quota,
+        clear_chunk(c, d_counts, d_init, d_links, movers)
+        stay = 0
+        for b in range(c, n_blocks, n_chunks):
+            lo, hi = block_range(b, n_blocks, n_agents)
+            if listed_only:
+                n_listed = lo + block_n[b]
+            else:
+                n_listed, on_road = list_movers(
+                    lo, hi, day_key, agent_place, agent_link, agent_progress, agent_recent,
+                    agent_walked, decision, link_km, today.link_speed,
+                    today.move_threshold, rules,
                 )  # fmt: skip
-                if link == LINK_ELSEWHERE or link == QUOTA_USED:  # noqa: SIM109 (numba)
-                    stay = -(n_agents + 1)  # flags the chunk (no raise in a parallel loop)
-                    link = -1
-                if link >= 0:
-                    if i < n_initial and not agent_walked[i]:
-                        d_init[c, p] += 1
-                    d_counts[c, p] -= 1
-                    d_links[c, link] += 1
-            if agent_link[i] >= 0:
-                decision[n_travel] = i
-                n_travel += 1
-        chunk_lo[c] = lo
-        chunk_n[c] = n_travel - lo
+                stay += on_road
+            n_travel = depart_listed(
+                c, lo, n_listed, day_key, n_initial, agent_place, agent_link,
+                agent_route, agent_pos, agent_progress, agent_recent, agent_walked, decision,
+                route_offsets, route_end, route_links, route_length, cdf, totals, link_from,
+                link_left, counts, capacity, is_camp, buffer, avoid_short, link_quota,
+                d_counts, d_links, d_init,
+            )  # fmt: skip
+            if n_travel < 0:
+                stay = -(n_agents + 1)  # flags the chunk
+                n_travel = lo
+            block_lo[b] = lo
+            block_n[b] = n_travel - lo
+        if not listed_only or stay < 0:
+            chunk_on_road[c] = stay
+    return add_chunks(chunks, today)
+
+
+@nb.njit(parallel=True, cache=True, _nrt=False)
+def list_chunks(n_agents, day_key, agents, links, today, rules, chunks):
+    """Pass 1 alone on all threads (``list_movers`` for each block, as in
+    ``depart_chunks``), and each chunk's movers at each place (``chunks.movers``): for a
+    day on which a camp is nearly full, whose departures may then run in parallel only if
+    its movers cannot take it across the capacity multiplier of 0.5 (``engine``)."""
+    decision, agent_link, agent_place = agents.decision, agents.link, agents.place
+    agent_progress, agent_recent, agent_walked = agents.progress, agents.recent, agents.walked
+    link_km, link_speed, move_threshold = links.km, today.link_speed, today.move_threshold
+    block_lo, block_n, chunk_on_road = chunks.lo, chunks.n, chunks.on_road
+    d_counts, d_links, d_init = chunks.counts, chunks.link_entries, chunks.initial_departures
+    movers = chunks.movers
+    n_chunks, n_blocks = len(chunk_on_road), len(block_lo)
+    for c in nb.prange(n_chunks):
+        clear_chunk(c, d_counts, d_init, d_links, movers)
+        stay = 0
+        for b in range(c, n_blocks, n_chunks):
+            lo, hi = block_range(b, n_blocks, n_agents)
+            n_listed, on_road = list_movers(
+                lo, hi, day_key, agent_place, agent_link, agent_progress, agent_recent,
+                agent_walked, decision, link_km, link_speed, move_threshold, rules,
+            )  # fmt: skip
+            count_movers(c, lo, n_listed, agent_place, agent_link, decision, movers)
+            stay += on_road
+            block_lo[b] = lo
+            block_n[b] = n_listed - lo
         chunk_on_road[c] = stay
-    link_entries, initial_departures = today.link_entries, today.initial_departures
+
+
+@nb.njit(cache=True, _nrt=False)
+def add_chunks(chunks, today):
+    """Add the chunks' changes to the day's counts, link entries and day-0 departures;
+    returns the agents that stayed on their road all day."""
+    counts, link_entries = today.counts, today.link_entries
+    initial_departures = today.initial_departures
+    d_counts, d_links, d_init = chunks.counts, chunks.link_entries, chunks.initial_departures
     in_transit = 0
-    for c in range(n_chunks):
+    for c in range(len(chunks.on_road)):
         if chunks.on_road[c] < 0:
             raise AssertionError(ELSEWHERE)
         in_transit += chunks.on_road[c]
@@ -705,6 +760,18 @@ def depart_chunks(
         for q in range(d_links.shape[1]):
             link_entries[q] += d_links[c, q]
     return in_transit
+
+
+@nb.njit(cache=True, _nrt=False)
+def join_blocks(chunks, listed):
+    """The blocks' lists one after the other at the start of ``listed``: agent order.
+    Returns its length."""
+    n = 0
+    for b in range(len(chunks.lo)):
+        for t in range(chunks.lo[b], chunks.lo[b] + chunks.n[b]):
+            listed[n] = listed[t]
+            n += 1
+    return n
 
 
 @nb.njit(inline="always", cache=True)
@@ -876,7 +943,9 @@ MIN_HALVES = 4096
 
 
 @nb.njit(parallel=True, cache=True, _nrt=False)
-def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunks, halves):
+def travel_in_halves(
+    day_key, agents, links, routes, places, today, rules, chunks, halves, in_order
+):
     """Pass 3 on two threads, with the bytes of the pass in agent order; for a day on
     which the departures ran in chunks (no daily quota). Returns (agents on roads, windows
     travelled in halves, windows whose second half travelled again in agent order).
@@ -891,7 +960,8 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
     (``second_half_holds``). Then the halves' changes are added up; otherwise the second
     half is put back as it was and travels again, in agent order, after the first. Far
     from full camps nearly every window holds; near them this costs one more travel of
-    half a window, and the result is the same either way."""
+    half a window, and the result is the same either way. ``in_order``: every traveller
+    in agent order, on this thread (where the halves have kept failing: ``engine``)."""
     agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
     agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
     agent_walked, travellers = agents.walked, agents.decision
@@ -900,16 +970,12 @@ def travel_in_halves(day_key, agents, links, routes, places, today, rules, chunk
     h_counts, h_arrivals, h_entries = halves.counts, halves.arrivals, halves.link_entries
     h_sent, h_visited, h_ends = halves.sent_back, halves.visited, halves.ends_read
     h_on = halves.on_road
-    n_travel = 0  # the chunks' lists, one after the other: agent order
-    for c in range(len(chunks.lo)):
-        for t in range(chunks.lo[c], chunks.lo[c] + chunks.n[c]):
-            travellers[n_travel] = travellers[t]
-            n_travel += 1
+    n_travel = join_blocks(chunks, travellers)
     on_roads = 0
     windows = 0
     redone = 0
     window = max(2 * (len(halves.place) - 1), 2)
-    smallest = min(MIN_HALVES, window)
+    smallest = min(MIN_HALVES, window) if not in_order else n_travel + 1
     for w in range(0, n_travel, window):
         top = min(w + window, n_travel)
         mid = (w + top) // 2
@@ -1036,14 +1102,15 @@ def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
 
 
 @nb.njit(cache=True, _nrt=False)
-def travel_day(
+def listed_day(
     n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, halves
 ):
-    """Passes 2-4 after ``decide``, in agent order with live counts. Returns (agents on
-    roads, removed)."""
+    """Passes 2-4 after ``list_chunks``, in agent order with live counts (a day with a
+    daily quota, or whose nearly full camps its movers may take across the capacity
+    multiplier of 0.5). Returns (agents on roads, removed)."""
     return _day(  # the same arguments as the caller's, and the mode
-        ORDERED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, 0, halves,
+        LISTED, n_agents, day_key, agents, links, routes, places, today, rules,
+        n_initial, chunks, halves,
     )  # fmt: skip
 
 
@@ -1054,13 +1121,13 @@ def step_day(
 ):  # fmt: skip
     """The whole day on one thread, in one call: ``prepare_day``, then pass 1 as the move
     draws alone (``decide_in_order``), whose movers choose their routes in pass 2 as they
-    set off. This gives what ``decide`` then ``travel_day`` give, since a decision reads
-    only the agent's own state and the day's start-of-day weights."""
+    set off. This gives what deciding every agent first would give, since a decision
+    reads only the agent's own state and the day's start-of-day weights."""
     prepare_day(routes, places, score, today, rules)
     day_key = day_key_of(seed_key, day)
     return _day(  # the same arguments as the caller's, and the mode
         FUSED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, 0, halves,
+        n_initial, chunks, halves,
     )  # fmt: skip
 
 
@@ -1180,14 +1247,13 @@ def _day(
     today,
     rules,
     n_initial,
-    on_roads,
+    chunks,
     halves,
 ):
-    """Passes 2 (``mode`` ORDERED: from ``decide``'s decisions; FUSED: from
-    ``decide_in_order``'s list), 3 and 4. ``on_roads``: agents already counted on a road
-    at the end of the day. Returns (agents on roads, removed)."""
+    """Passes 2 (``mode`` LISTED: from the lists of ``list_chunks``; FUSED: from
+    ``decide_in_order``'s list), 3 and 4. Returns (agents on roads, removed)."""
     agent_place, agent_link = agents.place, agents.link
-    agent_route, decision, travellers = agents.route, agents.decision, agents.decision
+    agent_route, travellers = agents.route, agents.decision
     route_offsets, cdf, totals = routes.offsets, today.cdf, today.totals
 
     # pass 2: departures of those who decided to move, in agent order; list who travels
@@ -1195,28 +1261,20 @@ def _day(
     # int64, not the literal 0: a call typed while a count is still Literal[int](0) is
     # compiled for that literal too (travel_in_order twice: +7 s of a cold compile)
     first, n_travel = np.int64(0), np.int64(0)
-    fused, n_seen = mode == FUSED, n_agents
-    if fused:
-        n_seen, on_road_all_day = decide_in_order(
+    if mode == FUSED:
+        n_seen, on_roads = decide_in_order(
             np.int64(0), n_agents, day_key, agents, links, today, rules
         )
-        on_roads += on_road_all_day
-    # one loop, and one call of ``set_off``, for both modes: a second call inlined the
-    # departure rules twice (+4 s of a cold compile)
+    else:
+        n_seen, on_roads = join_blocks(chunks, travellers), np.int64(0)
+        for c in range(len(chunks.on_road)):
+            on_roads += chunks.on_road[c]
+    # the list of movers and of those reaching the end of their road
     for t in range(n_seen):
-        if fused:  # the list of movers and of those reaching the end of their road
-            i = travellers[t]
-            r = IN_TRANSIT
-            if agent_link[i] < 0:  # at a place, moving today
-                r = route_today(i, agent_place[i], day_key, agent_route, route_offsets, cdf,
-                                totals)  # fmt: skip
-        else:  # every agent, with ``decide``'s decision
-            i = t
-            r = decision[i]
-            if r == IN_TRANSIT:  # moved along its road by ``decide``
-                on_roads += 1
-                continue
-        if r != NO_DECISION and r != IN_TRANSIT:
+        i = travellers[t]
+        if agent_link[i] < 0:  # at a place, moving today
+            r = route_today(i, agent_place[i], day_key, agent_route, route_offsets, cdf,
+                            totals)  # fmt: skip
             set_off(i, r, day_key, n_initial, agents, links, routes, places, today, rules)
         if agent_link[i] >= 0:
             travellers[n_travel] = i
