@@ -658,13 +658,15 @@ def depart_chunks(
     listed_only,
 ):  # fmt: skip
     """Passes 1 and 2 on all threads, for a day on which the order of the departures cannot
-    matter: no link has a daily quota and no camp is nearly full at the start of the day
-    (counts only fall in this pass, so every camp check gives what it gives at the start).
-    Each block of agents (``BLOCKS_PER_CHUNK``) decides (``list_movers``) and sets off
-    (``depart_listed``) in agent order, and lists its travellers at the start of its own
-    range of ``agents.decision``; each chunk sums its changes to the counts, which are
-    added after the chunks (integer sums: the same whatever the order). Returns the agents
-    that stayed on their road.
+    matter: no link has a daily quota, and every camp check gives one answer in any order
+    (counts only fall in this pass: no camp is nearly full at the start of the day, or,
+    with ``listed_only``, none can be taken across the capacity multiplier of 0.5 by its
+    movers leaving, ``engine._camp_checks_hold``). Each block of agents
+    (``BLOCKS_PER_CHUNK``) decides (``list_movers``) and sets off (``depart_listed``) in
+    agent order, and lists its travellers at the start of its own range of
+    ``agents.decision``; each chunk sums its changes to the counts, which are added after
+    the chunks (integer sums: the same whatever the order). Returns the agents that stayed
+    on their road.
 
     ``listed_only``: the move draws of pass 1 have been listed already (``list_chunks``),
     and this pass does the departures alone. One sweep over the agents otherwise, not two:
@@ -674,6 +676,7 @@ def depart_chunks(
     agent_progress, agent_recent = agents.progress, agents.recent
     route_end, route_links, route_length = routes.end, routes.links, routes.length
     route_offsets, link_km, cdf, totals = routes.offsets, links.km, today.cdf, today.totals
+    link_speed, move_threshold = today.link_speed, today.move_threshold
     link_from, link_left, counts = links.origin, today.link_left, today.counts
     capacity, is_camp = places.capacity, places.is_camp
     buffer, avoid_short = rules.capacity_buffer, rules.avoid_short_stints
@@ -692,8 +695,7 @@ def depart_chunks(
             else:
                 n_listed, on_road = list_movers(
                     lo, hi, day_key, agent_place, agent_link, agent_progress, agent_recent,
-                    agent_walked, decision, link_km, today.link_speed,
-                    today.move_threshold, rules,
+                    agent_walked, decision, link_km, link_speed, move_threshold, rules,
                 )  # fmt: skip
                 stay += on_road
             n_travel = depart_listed(
