@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     names = [
-        "step_day", "_day", "prepare_day", "list_chunks", "depart_chunks", "listed_day",
+        "step_day", "_day", "prepare_day", "depart_chunks", "listed_day",
         "travel_in_order", "travel_in_halves", "decide_in_order",
     ]  # fmt: skip
     lines = perf_map(names, out)

@@ -299,7 +299,7 @@ def test_awareness_5_on_a_published_size_graph_runs_in_bounded_time_and_memory()
 @given(world=small_worlds(), seed=st.integers(0, 2**32))
 def test_one_thread_kernel_equals_the_parallel_pair_every_day(world, seed):
     """step_day (decide fused into the departures, in-transit agents moved in the same
-    loop) and the parallel passes (depart_chunks, or list_chunks then depart_chunks or
+    loop) and the parallel passes (depart_chunks, both passes or pass 1 then pass 2 or
     listed_day, and travel_in_halves) give the same counts, with camps near capacity,
     closed links and daily quotas (the hypothesis worlds have all three)."""
     net, drivers, rules = world
@@ -314,12 +314,10 @@ def test_one_thread_kernel_equals_the_parallel_pair_every_day(world, seed):
     assert np.array_equal(one.initial_departures, both.initial_departures)
 
 
-def test_parallel_travel_holds_and_redoes_windows_with_the_bytes_of_agent_order(monkeypatch):
-    """The travel pass in two halves (``kernel.travel_in_halves``): far from full camps its
-    windows hold; near them some are travelled again in agent order; the run is the
-    one-thread run, byte for byte, either way."""
-    from enclave.displacement import kernel
-
+def _camps_filling(days: int):
+    """12 places on a line with two shortcuts: conflict in the first three, three camps at
+    the end (capacities 3,000-9,000) filling over ``days`` from 300 agents a place and 150
+    new a day, with a capacity buffer of 0.7: some days far from full, some near."""
     n = 12
     roads = [(i, i + 1, 30.0) for i in range(n - 1)] + [(0, 6, 40.0), (2, 9, 60.0)]
     capacity = [-1] * (n - 3) + [3000, 4000, 9000]
@@ -327,7 +325,6 @@ def test_parallel_travel_holds_and_redoes_windows_with_the_bytes_of_agent_order(
         [f"p{i}" for i in range(n)], [1] * 3 + [0] * (n - 6) + [2] * 3, ["x"] * (n - 3) + ["y"] * 3,
         [10_000] * n, capacity, [0.0] * n, [0.0] * n, roads,
     )  # fmt: skip
-    days = 40
     drivers = Drivers(
         conflict=np.tile((np.arange(n) < 3).astype(np.float32), (days, 1)),
         conflict_onset=np.zeros((days, n), dtype=np.int32),
@@ -336,6 +333,16 @@ def test_parallel_travel_holds_and_redoes_windows_with_the_bytes_of_agent_order(
         new_displaced=np.full(days, 150, dtype=np.int64),
     )
     rules = MoveRules(max_move_speed=100.0, avoid_short_stints=True, capacity_buffer=0.7)
+    return net, drivers, rules
+
+
+def test_parallel_travel_holds_and_redoes_windows_with_the_bytes_of_agent_order(monkeypatch):
+    """The travel pass in two halves (``kernel.travel_in_halves``): far from full camps its
+    windows hold; near them some are travelled again in agent order; the run is the
+    one-thread run, byte for byte, either way."""
+    from enclave.displacement import kernel
+
+    net, drivers, rules = _camps_filling(40)
     one = simulate(net, drivers, rules, 4, threads=1)
     calls = []
     travel = kernel.travel_in_halves
@@ -378,55 +385,40 @@ def test_camp_checks_hold_only_where_no_mover_can_take_a_camp_across_half():
 def test_nearly_full_and_quota_days_run_pass_1_in_chunks_with_the_bytes_of_agent_order(
     monkeypatch,
 ):
-    """On days with a camp near capacity, pass 1 runs in chunks (``list_chunks``), then
+    """On days with a camp near capacity, pass 1 runs in chunks (``depart_chunks`` LIST), then
     pass 2 in chunks where the movers cannot take a camp across a multiplier of 0.5, and
     in agent order otherwise or on a quota day (``listed_day``); each path is taken, and
     the run is the one-thread run, byte for byte."""
     from enclave.displacement import kernel
 
-    n = 12
-    roads = [(i, i + 1, 30.0) for i in range(n - 1)] + [(0, 6, 40.0), (2, 9, 60.0)]
-    capacity = [-1] * (n - 3) + [3000, 4000, 9000]
-    net = Network.build(
-        [f"p{i}" for i in range(n)], [1] * 3 + [0] * (n - 6) + [2] * 3, ["x"] * (n - 3) + ["y"] * 3,
-        [10_000] * n, capacity, [0.0] * n, [0.0] * n, roads,
-    )  # fmt: skip
     days = 40
-    link_capacity = np.full((days, net.n_links), -1, dtype=np.int64)
-    link_capacity[30:33, 0] = 20  # a daily quota on the first road for three days
-    drivers = Drivers(
-        conflict=np.tile((np.arange(n) < 3).astype(np.float32), (days, 1)),
-        conflict_onset=np.zeros((days, n), dtype=np.int32),
-        link_capacity=link_capacity,
-        initial_agents=np.full(n, 300, dtype=np.int64),
-        new_displaced=np.full(days, 150, dtype=np.int64),
-    )
-    rules = MoveRules(max_move_speed=100.0, avoid_short_stints=True, capacity_buffer=0.7)
+    net, drivers, rules = _camps_filling(days)
+    drivers.link_capacity[30:33, 0] = 20  # a daily quota on the first road for three days
     one = simulate(net, drivers, rules, 4, threads=1)
     paths = collections.Counter()
+    names = {kernel.LIST: "pass 1", kernel.DEPART: "pass 2", kernel.LIST_AND_DEPART: "both"}
+    depart_chunks, listed_day = kernel.depart_chunks, kernel.listed_day
 
-    def counted(name):
-        original = getattr(kernel, name)
+    def chunks(*args):
+        paths[names[args[-1]]] += 1
+        return depart_chunks(*args)
 
-        def call(*args):
-            listed_only = name == "depart_chunks" and args[-1]
-            paths[name + (" after list_chunks" if listed_only else "")] += 1
-            return original(*args)
+    def ordered(*args):
+        paths["in agent order"] += 1
+        return listed_day(*args)
 
-        monkeypatch.setattr(kernel, name, call)
-
-    for name in ("depart_chunks", "list_chunks", "listed_day"):
-        counted(name)
+    monkeypatch.setattr(kernel, "depart_chunks", chunks)
+    monkeypatch.setattr(kernel, "listed_day", ordered)
     monkeypatch.setattr(engine, "MIN_AGENTS_PER_THREAD", 0)
     monkeypatch.setattr(engine, "TRAVEL_WINDOW", 32)
     monkeypatch.setattr(engine.ThreadChooser, "threads_for", lambda self, day, n: self.threads)
     both = simulate(net, drivers, rules, 4, threads=2)
     for name in ("occupancy", "arrivals", "link_entries", "on_links", "initial_departures"):
         assert np.array_equal(getattr(one, name), getattr(both, name)), name
-    assert paths["listed_day"] >= 3  # the quota days, at least
-    assert paths["depart_chunks after list_chunks"] > 0
-    assert paths["list_chunks"] == paths["listed_day"] + paths["depart_chunks after list_chunks"]
-    assert paths["depart_chunks"] > 0  # days with every camp clear of half full
+    assert paths["in agent order"] >= 3  # the quota days, at least
+    assert paths["pass 2"] > 0
+    assert paths["pass 1"] == paths["in agent order"] + paths["pass 2"]
+    assert paths["both"] > 0  # days with every camp clear of half full
 
 
 def test_integer_move_draw_is_exactly_uniform_below_p():

@@ -702,15 +702,16 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
             day_key = np.uint64(kernel.day_key_of(seed_key, day))
             chunked = _departures_order_free(counts, capacity, capped_camp, link_quota, rules)
-            if chunked:  # passes 1 and 2 fused, in chunks on all threads
-                stay = kernel.depart_chunks(state.n, day_key, *world, n_initial, chunks, False)
+            args = (state.n, day_key, *world, n_initial, chunks)
+            if chunked:  # passes 1 and 2 in one sweep, in chunks on all threads
+                stay = kernel.depart_chunks(*args, kernel.LIST_AND_DEPART)
             else:  # pass 1 in chunks; pass 2 too if the movers cannot change a camp check
-                kernel.list_chunks(state.n, day_key, agents, links, today, move_rules, chunks)
+                kernel.depart_chunks(*args, kernel.LIST)
                 chunked = not link_quota.any() and _camp_checks_hold(
                     counts, chunks.movers.sum(axis=0), capacity, capped_camp, rules
                 )
                 if chunked:
-                    stay = kernel.depart_chunks(state.n, day_key, *world, n_initial, chunks, True)
+                    stay = kernel.depart_chunks(*args, kernel.DEPART)
                 else:
                     on_roads, gone = kernel.listed_day(
                         state.n, day_key, *world, n_initial, chunks, halves

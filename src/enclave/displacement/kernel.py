@@ -28,7 +28,7 @@ start-of-day weights). On more, on a day whose departures cannot depend on their
 (no daily quota, no camp nearly full), ``depart_chunks`` runs passes 1 and 2, fused, in
 chunks on all threads, and ``travel_in_halves`` pass 3 on two threads, keeping the second
 half of each window of travellers only where it read what agent order would have shown
-it. On other days ``list_chunks`` runs pass 1 on all threads and counts the movers at
+it. On other days ``depart_chunks`` runs pass 1 alone on all threads, counting the movers at
 each place; where no daily quota is open and no nearly full camp could be taken across
 the capacity multiplier of 0.5 by its movers leaving, ``depart_chunks`` then runs pass 2
 in chunks and ``travel_in_halves`` pass 3; otherwise ``listed_day`` runs passes 2-4 in
@@ -57,7 +57,7 @@ NO_ROUTE = -1
 # start where it now stands; its next move attempt finds no link to the route's next place,
 # drops the route and does not move that day (Person.take_next_step)
 STALE_ROUTE = -3
-# how ``_day`` finds pass 1 done: by ``list_chunks`` (LISTED), or by itself (FUSED)
+# how ``_day`` finds pass 1 done: in chunks, by ``depart_chunks`` (LISTED), or by itself (FUSED)
 LISTED, FUSED = 0, 1
 # what ``next_link`` returns for a route whose next link does not start where the agent
 # stands (bug 2 of issue 9); every departure is checked
@@ -652,25 +652,29 @@ def count_movers(c, lo, n_listed, agent_place, agent_link, listed, movers):
             movers[c, agent_place[i]] += 1
 
 
+#: what ``depart_chunks`` runs: pass 1 alone (and each chunk's movers at each place), pass
+#: 2 alone (on the lists pass 1 left), or both in one sweep
+LIST, DEPART, LIST_AND_DEPART = 0, 1, 2
+
+
 @nb.njit(parallel=True, cache=True, _nrt=False)
 def depart_chunks(
-    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks,
-    listed_only,
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, passes
 ):  # fmt: skip
-    """Passes 1 and 2 on all threads, for a day on which the order of the departures cannot
-    matter: no link has a daily quota, and every camp check gives one answer in any order
-    (counts only fall in this pass: no camp is nearly full at the start of the day, or,
-    with ``listed_only``, none can be taken across the capacity multiplier of 0.5 by its
-    movers leaving, ``engine._camp_checks_hold``). Each block of agents
-    (``BLOCKS_PER_CHUNK``) decides (``list_movers``) and sets off (``depart_listed``) in
-    agent order, and lists its travellers at the start of its own range of
-    ``agents.decision``; each chunk sums its changes to the counts, which are added after
-    the chunks (integer sums: the same whatever the order). Returns the agents that stayed
-    on their road.
+    """Passes 1 and 2 on all threads (``passes``: LIST, DEPART or LIST_AND_DEPART). Each
+    block of agents (``BLOCKS_PER_CHUNK``) decides (``list_movers``) and sets off
+    (``depart_listed``) in agent order, and lists its travellers at the start of its own
+    range of ``agents.decision``; each chunk sums its changes to the counts, which are added
+    after the chunks (integer sums: the same whatever the order). Returns the agents that
+    stayed on their road.
 
-    ``listed_only``: the move draws of pass 1 have been listed already (``list_chunks``),
-    and this pass does the departures alone. One sweep over the agents otherwise, not two:
-    on the scale benchmark the two sweeps took a third of a two-thread day."""
+    Pass 2 runs here only on a day on which the order of the departures cannot matter: no
+    link has a daily quota, and every camp check gives one answer in any order (counts
+    only fall in this pass). Where no camp is nearly full at the start of the day, both
+    passes run in one sweep (two sweeps took a third of a two-thread day on the scale
+    benchmark); otherwise LIST counts each chunk's movers at each place first, and the
+    engine runs DEPART only if no camp can be taken across the capacity multiplier of 0.5
+    by its movers leaving (``engine._camp_checks_hold``)."""
     decision, agent_link, agent_place = agents.decision, agents.link, agents.place
     agent_walked, agent_route, agent_pos = agents.walked, agents.route, agents.pos
     agent_progress, agent_recent = agents.progress, agents.recent
@@ -680,7 +684,7 @@ def depart_chunks(
     link_from, link_left, counts = links.origin, today.link_left, today.counts
     capacity, is_camp = places.capacity, places.is_camp
     buffer, avoid_short = rules.capacity_buffer, rules.avoid_short_stints
-    link_quota = today.link_quota  # all False: this pass runs only on days without quotas
+    link_quota = today.link_quota  # all False where pass 2 runs: no quota that day
     d_counts, d_links, d_init = chunks.counts, chunks.link_entries, chunks.initial_departures
     block_lo, block_n, chunk_on_road = chunks.lo, chunks.n, chunks.on_road
     movers = chunks.movers
@@ -690,58 +694,32 @@ def depart_chunks(
         stay = 0
         for b in range(c, n_blocks, n_chunks):
             lo, hi = block_range(b, n_blocks, n_agents)
-            if listed_only:
-                n_listed = lo + block_n[b]
-            else:
+            n_listed = lo + block_n[b]
+            if passes != DEPART:
                 n_listed, on_road = list_movers(
                     lo, hi, day_key, agent_place, agent_link, agent_progress, agent_recent,
                     agent_walked, decision, link_km, link_speed, move_threshold, rules,
                 )  # fmt: skip
                 stay += on_road
-            n_travel = depart_listed(
-                c, lo, n_listed, day_key, n_initial, agent_place, agent_link,
-                agent_route, agent_pos, agent_progress, agent_recent, agent_walked, decision,
-                route_offsets, route_end, route_links, route_length, cdf, totals, link_from,
-                link_left, counts, capacity, is_camp, buffer, avoid_short, link_quota,
-                d_counts, d_links, d_init,
-            )  # fmt: skip
+            n_travel = n_listed
+            if passes == LIST:
+                count_movers(c, lo, n_listed, agent_place, agent_link, decision, movers)
+            else:
+                n_travel = depart_listed(
+                    c, lo, n_listed, day_key, n_initial, agent_place, agent_link,
+                    agent_route, agent_pos, agent_progress, agent_recent, agent_walked,
+                    decision, route_offsets, route_end, route_links, route_length, cdf,
+                    totals, link_from, link_left, counts, capacity, is_camp, buffer,
+                    avoid_short, link_quota, d_counts, d_links, d_init,
+                )  # fmt: skip
             if n_travel < 0:
                 stay = -(n_agents + 1)  # flags the chunk
                 n_travel = lo
             block_lo[b] = lo
             block_n[b] = n_travel - lo
-        if not listed_only or stay < 0:
+        if passes != DEPART or stay < 0:
             chunk_on_road[c] = stay
     return add_chunks(chunks, today)
-
-
-@nb.njit(parallel=True, cache=True, _nrt=False)
-def list_chunks(n_agents, day_key, agents, links, today, rules, chunks):
-    """Pass 1 alone on all threads (``list_movers`` for each block, as in
-    ``depart_chunks``), and each chunk's movers at each place (``chunks.movers``): for a
-    day on which a camp is nearly full, whose departures may then run in parallel only if
-    its movers cannot take it across the capacity multiplier of 0.5 (``engine``)."""
-    decision, agent_link, agent_place = agents.decision, agents.link, agents.place
-    agent_progress, agent_recent, agent_walked = agents.progress, agents.recent, agents.walked
-    link_km, link_speed, move_threshold = links.km, today.link_speed, today.move_threshold
-    block_lo, block_n, chunk_on_road = chunks.lo, chunks.n, chunks.on_road
-    d_counts, d_links, d_init = chunks.counts, chunks.link_entries, chunks.initial_departures
-    movers = chunks.movers
-    n_chunks, n_blocks = len(chunk_on_road), len(block_lo)
-    for c in nb.prange(n_chunks):
-        clear_chunk(c, d_counts, d_init, d_links, movers)
-        stay = 0
-        for b in range(c, n_blocks, n_chunks):
-            lo, hi = block_range(b, n_blocks, n_agents)
-            n_listed, on_road = list_movers(
-                lo, hi, day_key, agent_place, agent_link, agent_progress, agent_recent,
-                agent_walked, decision, link_km, link_speed, move_threshold, rules,
-            )  # fmt: skip
-            count_movers(c, lo, n_listed, agent_place, agent_link, decision, movers)
-            stay += on_road
-            block_lo[b] = lo
-            block_n[b] = n_listed - lo
-        chunk_on_road[c] = stay
 
 
 @nb.njit(cache=True, _nrt=False)
@@ -1107,9 +1085,9 @@ def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
 def listed_day(
     n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, halves
 ):
-    """Passes 2-4 after ``list_chunks``, in agent order with live counts (a day with a
-    daily quota, or whose nearly full camps its movers may take across the capacity
-    multiplier of 0.5). Returns (agents on roads, removed)."""
+    """Passes 2-4 after pass 1 in chunks (``depart_chunks`` LIST), in agent order with
+    live counts (a day with a daily quota, or whose nearly full camps its movers may take
+    across the capacity multiplier of 0.5). Returns (agents on roads, removed)."""
     return _day(  # the same arguments as the caller's, and the mode
         LISTED, n_agents, day_key, agents, links, routes, places, today, rules,
         n_initial, chunks, halves,
@@ -1252,7 +1230,7 @@ def _day(
     chunks,
     halves,
 ):
-    """Passes 2 (``mode`` LISTED: from the lists of ``list_chunks``; FUSED: from
+    """Passes 2 (``mode`` LISTED: from the lists of ``depart_chunks``' LIST; FUSED: from
     ``decide_in_order``'s list), 3 and 4. Returns (agents on roads, removed)."""
     agent_place, agent_link = agents.place, agents.link
     agent_route, travellers = agents.route, agents.decision
