@@ -2,9 +2,9 @@
 
 One day follows Flee 3.1's ``Ecosystem.evolve``:
 
-1. *Decide* (``Person.evolve`` for every agent at a place, ``decide_one``): draw against
+1. *Decide* (``Person.evolve`` for every agent at a place, ``list_movers``): draw against
    the move chance of the agent's place; a mover without a route picks one by Flee's
-   weights (``pick_day_route``), with the counts at the start of the day (in Flee only
+   weights (``route_today``), with the counts at the start of the day (in Flee only
    departures change counts during this pass). Every draw is a counter-based hash of
    (seed, day, agent, draw number), so no result depends on which thread draws it. An
    agent that stays on its road all day moves along it here (``stays_on_road``): that
