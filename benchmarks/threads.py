@@ -2,12 +2,12 @@
 
 Workloads: the Flee instances (``mali`` by default, or ``burundi``, ``car``, ``ssudan``: the
 whole period, via ``run_flee``) and the synthetic scale network of ``scale.py``
-(``--agents`` agents x ``--days`` days). Each is run
-with every thread count, first as the machine is, then with a second process spinning
-(``python -c 'while True: pass'``, started here and killed after) so that one core is
-taken. Each cell is the best of ``--repeat`` runs of ``engine.simulate`` in one process
-(numba's compile or cache load is done before, on a warm-up run). The load average is
-printed with each row, since the machine may be shared.
+(``--agents`` agents x ``--days`` days). Each is run with every thread count, first as the
+machine is, then with a second process spinning (``python -c 'while True: pass'``, started
+here and killed after) so that one core is taken. Each cell is the best of ``--repeat``
+runs of ``engine.simulate`` in one process (numba's compile or cache load is done before,
+on a warm-up run). The load average is printed with each row, since the machine may be
+shared.
 
     python benchmarks/threads.py                       # mali + 1 M agents x 100 days
     python benchmarks/threads.py --agents 200000 --days 50 --repeat 2

@@ -433,14 +433,12 @@ def _departures_order_free(counts, capacity, capped_camp, link_quota, rules) -> 
     """Whether today's departures may run in parallel and give the ordered pass's bytes:
     no link has a daily quota (whose places go in agent order) and no camp is nearly full
     (capacity multiplier < 0.5) at the start of the day. Counts only fall during the
-    departures, so then every camp check gives what it gives at the start. Errs on the
+    departures, so then every camp check gives what it gives at the start: the checks
+    hold whoever leaves (``_camp_checks_hold`` with every agent a mover). Errs on the
     side of the ordered pass (a margin on the multiplier)."""
     if link_quota.any():
         return False
-    if not capped_camp.any():
-        return True
-    mult = _cap_multiplier(counts[capped_camp], capacity[capped_camp], rules.capacity_buffer)
-    return bool((mult >= 0.5 + MARGIN).all())
+    return _camp_checks_hold(counts, counts, capacity, capped_camp, rules)  # all may leave
 
 
 def _camp_checks_hold(counts, movers, capacity, capped_camp, rules) -> bool:
@@ -706,7 +704,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
             if chunked:  # passes 1 and 2 in one sweep, in chunks on all threads
                 stay = kernel.depart_chunks(*args, kernel.LIST_AND_DEPART)
             else:  # pass 1 in chunks; pass 2 too if the movers cannot change a camp check
-                kernel.depart_chunks(*args, kernel.LIST)
+                on_road_all_day = kernel.depart_chunks(*args, kernel.LIST)
                 chunked = not link_quota.any() and _camp_checks_hold(
                     counts, chunks.movers.sum(axis=0), capacity, capped_camp, rules
                 )
@@ -714,7 +712,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                     stay = kernel.depart_chunks(*args, kernel.DEPART)
                 else:
                     on_roads, gone = kernel.listed_day(
-                        state.n, day_key, *world, n_initial, chunks, halves
+                        state.n, day_key, *world, n_initial, chunks, halves, on_road_all_day
                     )
             if chunked:  # pass 3 on both threads, with the bytes of agent order
                 in_order = day < halves_from

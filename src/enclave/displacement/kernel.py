@@ -92,7 +92,7 @@ Today = namedtuple(
 )
 #: scratch of the parallel passes 1 and 2. Per block of agents: its first agent and the
 #: length of its list (``lo``, ``n``); per chunk (the unit of work of a thread, a set of
-#: blocks: ``chunk_blocks``): the agents that stayed on their road, its changes to the
+#: blocks: ``BLOCKS_PER_CHUNK``): the agents that stayed on their road, its changes to the
 #: counts, link entries and day-0 departures, and its movers at each place
 Chunks = namedtuple("Chunks", "lo n on_road counts link_entries initial_departures movers")
 #: blocks per chunk: chunk c of n takes blocks c, c + n, c + 2n, ... spread over the agents.
@@ -691,7 +691,7 @@ def depart_chunks(
     n_chunks, n_blocks = len(chunk_on_road), len(block_lo)
     for c in nb.prange(n_chunks):
         clear_chunk(c, d_counts, d_init, d_links, movers)
-        stay = 0
+        stay = chunk_on_road[c] if passes == DEPART else 0  # (DEPART: counted by LIST)
         for b in range(c, n_blocks, n_chunks):
             lo, hi = block_range(b, n_blocks, n_agents)
             n_listed = lo + block_n[b]
@@ -717,8 +717,7 @@ def depart_chunks(
                 n_travel = lo
             block_lo[b] = lo
             block_n[b] = n_travel - lo
-        if passes != DEPART or stay < 0:
-            chunk_on_road[c] = stay
+        chunk_on_road[c] = stay
     return add_chunks(chunks, today)
 
 
@@ -1083,14 +1082,16 @@ def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
 
 @nb.njit(cache=True, _nrt=False)
 def listed_day(
-    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, halves
-):
-    """Passes 2-4 after pass 1 in chunks (``depart_chunks`` LIST), in agent order with
-    live counts (a day with a daily quota, or whose nearly full camps its movers may take
-    across the capacity multiplier of 0.5). Returns (agents on roads, removed)."""
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, halves,
+    on_roads,
+):  # fmt: skip
+    """Passes 2-4 after pass 1 in chunks (``depart_chunks`` LIST, which returned
+    ``on_roads``, the agents on their road all day), in agent order with live counts (a
+    day with a daily quota, or whose nearly full camps its movers may take across the
+    capacity multiplier of 0.5). Returns (agents on roads, removed)."""
     return _day(  # the same arguments as the caller's, and the mode
         LISTED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, chunks, halves,
+        n_initial, chunks, halves, on_roads,
     )  # fmt: skip
 
 
@@ -1107,7 +1108,7 @@ def step_day(
     day_key = day_key_of(seed_key, day)
     return _day(  # the same arguments as the caller's, and the mode
         FUSED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, chunks, halves,
+        n_initial, chunks, halves, np.int64(0),
     )  # fmt: skip
 
 
@@ -1229,9 +1230,11 @@ def _day(
     n_initial,
     chunks,
     halves,
+    on_roads,
 ):
     """Passes 2 (``mode`` LISTED: from the lists of ``depart_chunks``' LIST; FUSED: from
-    ``decide_in_order``'s list), 3 and 4. Returns (agents on roads, removed)."""
+    ``decide_in_order``'s list), 3 and 4. ``on_roads``: agents already counted on a road
+    at the end of the day. Returns (agents on roads, removed)."""
     agent_place, agent_link = agents.place, agents.link
     agent_route, travellers = agents.route, agents.decision
     route_offsets, cdf, totals = routes.offsets, today.cdf, today.totals
@@ -1242,13 +1245,12 @@ def _day(
     # compiled for that literal too (travel_in_order twice: +7 s of a cold compile)
     first, n_travel = np.int64(0), np.int64(0)
     if mode == FUSED:
-        n_seen, on_roads = decide_in_order(
+        n_seen, on_road_all_day = decide_in_order(
             np.int64(0), n_agents, day_key, agents, links, today, rules
         )
+        on_roads += on_road_all_day
     else:
-        n_seen, on_roads = join_blocks(chunks, travellers), np.int64(0)
-        for c in range(len(chunks.on_road)):
-            on_roads += chunks.on_road[c]
+        n_seen = join_blocks(chunks, travellers)
     # the list of movers and of those reaching the end of their road
     for t in range(n_seen):
         i = travellers[t]
