@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     names = [
         "step_day", "_day", "prepare_day", "depart_chunks", "listed_day",
-        "travel_in_order", "travel_in_halves", "decide_in_order",
+        "travel_in_order", "travel_in_parts", "decide_in_order",
     ]  # fmt: skip
     lines = perf_map(names, out)
     text = "\n".join(lines) + "\n"

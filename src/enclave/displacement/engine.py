@@ -264,7 +264,7 @@ def simulate(
 
 
 #: Threads when the caller names none. On 2 threads the decisions, and on days whose order
-#: cannot matter the departures and the travel (in halves), run in parallel; each joins
+#: cannot matter the departures and the travel (in parts), run in parallel; each joins
 #: once a day or window. The gain is there only with many agents (1 M x 100 days on the
 #: scale network: 5.0 s on 1 thread, 3.7 s on 2; the Flee instances run on one thread
 #: below 200,000 agents), and 1 thread keeps the warm start short (the parallel kernels
@@ -280,7 +280,7 @@ DEFAULT_THREADS = 1
 MIN_AGENTS_PER_THREAD = 100_000
 
 
-#: travellers per window of the parallel travel pass (``kernel.travel_in_halves``); tests
+#: travellers per window of the parallel travel pass (``kernel.travel_in_parts``); tests
 #: set it small so that windows of a few agents take the parallel path and its checks
 TRAVEL_WINDOW = kernel.WINDOW
 
@@ -366,7 +366,7 @@ class ThreadChooser:
 
 
 _WARM: set[bool] = set()
-#: entries of padding after each row of ``kernel.Halves``' per-half arrays (>= 128 bytes)
+#: entries of padding after each row of ``kernel.Parts``' per-part arrays (>= 128 bytes)
 ROW_PAD = 128
 
 
@@ -410,9 +410,8 @@ def warm_up(parallel: bool = False) -> float:
 
 
 #: days the travel pass runs in agent order after a day on which most of its windows in
-#: halves were travelled twice (camps near capacity: on car and ssudan 90-99 % of them),
-#: before it tries the halves again
-HALVES_RETRY_DAYS = 16
+#: parts were travelled twice, before it tries the parts again
+IN_ORDER_DAYS = 16
 #: how far from 0.5 a camp's capacity multiplier must be for a check to count as clear
 #: (the kernels compute it in their own order of operations)
 MARGIN = 1e-9
@@ -459,6 +458,23 @@ def _camp_checks_hold(counts, movers, capacity, capped_camp, rules) -> bool:
     clear_open = full_now >= 0.5 + MARGIN
     clear_full = full_after < 0.5 - MARGIN
     return bool((clear_open | clear_full).all())
+
+
+def capacity_bits(capacity: np.ndarray, routes: RouteTable) -> tuple[np.ndarray, np.ndarray]:
+    """Each place's bit in the masks of touched places (``kernel.Places.bit``): the places
+    with a capacity take bits 0-63 in turn (more share them: a mask then names a superset,
+    which only sends more travellers to the second travel), others 0; and the OR of the
+    bits of the ends of each place's routes (``live_bits``)."""
+    has = capacity >= 1
+    rank = np.cumsum(has) - 1
+    bit = np.where(has, np.left_shift(np.uint64(1), (rank % 64).astype(np.uint64)), 0)
+    bit = bit.astype(np.uint64)
+    live_bits = np.zeros(len(capacity), dtype=np.uint64)
+    for p in range(len(capacity)):
+        ends = routes.end[routes.offsets[p] : routes.offsets[p + 1]]
+        if len(ends):
+            live_bits[p] = np.bitwise_or.reduce(bit[ends])
+    return bit, live_bits
 
 
 def quota_bucket(tokens: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -548,20 +564,25 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         initial_departures=np.zeros((n_chunks, n_places), dtype=np.int64),
         movers=np.zeros((n_chunks, n_places), dtype=np.int64),
     )
-    halves_from = 0  # the first day to try the travel pass in halves again
-    spare = TRAVEL_WINDOW // 2 + 1 if threads_asked > 1 else 1  # travel_in_halves' copy
-    # one row per half, each written by its own thread on every hop: rows padded apart so
-    # that no cache line holds both (with 100 places, the two rows of a bool array shared
+    in_order_until = 0  # the first day to try the travel pass in parts again
+    spare = TRAVEL_WINDOW if threads_asked > 1 else 1  # travel_in_parts' copy of a window
+    # one row per part, each written by its own thread on every hop: rows padded apart so
+    # that no cache line holds two (with 100 places, the two rows of a bool array shared
     # lines, and the threads' writes bounced them between the cores)
+    rows = max(threads_asked, 1) + 2  # and the rows of the moves undone and redone
     row_places, row_links = n_places + ROW_PAD, n_links + ROW_PAD
-    halves = kernel.Halves(
-        counts=np.zeros((2, row_places), dtype=np.int64),
-        arrivals=np.zeros((2, row_places), dtype=np.int64),
-        link_entries=np.zeros((2, row_links), dtype=np.int64),
-        sent_back=np.zeros((2, row_places), dtype=np.int64),
-        visited=np.zeros((2, row_places), dtype=np.bool_),
-        ends_read=np.zeros((2, row_places), dtype=np.bool_),
-        on_road=np.zeros(2, dtype=np.int64),
+    parts = kernel.Parts(
+        counts=np.zeros((rows, row_places), dtype=np.int64),
+        arrivals=np.zeros((rows, row_places), dtype=np.int64),
+        link_entries=np.zeros((rows, row_links), dtype=np.int64),
+        sent_back=np.zeros((rows, row_places), dtype=np.int64),
+        on_road=np.zeros(rows, dtype=np.int64),
+        start=np.zeros(n_places, dtype=np.int64),
+        upper=np.zeros(n_places, dtype=np.int64),
+        room=np.zeros(n_places, dtype=np.float64),
+        doubt=np.zeros(n_places, dtype=np.uint8),
+        touched=np.zeros(spare, dtype=np.uint64),
+        fragile=np.zeros(spare, dtype=np.bool_),
         place=np.zeros(spare, dtype=np.int32),
         link=np.zeros(spare, dtype=np.int32),
         progress=np.zeros(spare, dtype=np.float32),
@@ -613,7 +634,10 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
     route_table = kernel.Routes(
         routes.offsets, routes.end.astype(np.uint32), routes.km, routes.links, routes.length
     )
-    fixed_places = kernel.Places(capacity, places.is_camp, deactivation, place_live)
+    place_bit, live_bits = capacity_bits(capacity, routes)
+    fixed_places = kernel.Places(
+        capacity, places.is_camp, deactivation, place_live, place_bit, live_bits
+    )
     chooser = ThreadChooser(threads_asked)
     threads_now = threads_asked
     fixed_values = fixed_place_values(network, places, rules)
@@ -694,7 +718,7 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
         world = (agents, links, route_table, fixed_places, today, move_rules)
         if use == 1 and not (both and day % 2):  # decide fused into the departures
             on_roads, gone = kernel.step_day(
-                state.n, seed_key, day, score, *world, n_initial, chunks, halves
+                state.n, seed_key, day, score, *world, n_initial, chunks, parts
             )
         else:
             kernel.prepare_day(route_table, fixed_places, score, today, move_rules)
@@ -712,16 +736,16 @@ def _run(network, drivers, rules, seed, progress, started, both=False) -> SimRes
                     stay = kernel.depart_chunks(*args, kernel.DEPART)
                 else:
                     on_roads, gone = kernel.listed_day(
-                        state.n, day_key, *world, n_initial, chunks, halves, on_road_all_day
+                        state.n, day_key, *world, n_initial, chunks, parts, on_road_all_day
                     )
-            if chunked:  # pass 3 on both threads, with the bytes of agent order
-                in_order = day < halves_from
-                on_halves, windows, redone = kernel.travel_in_halves(
-                    day_key, *world, chunks, halves, in_order
+            if chunked:  # pass 3 on all threads, with the bytes of agent order
+                in_order = day < in_order_until
+                on_parts, windows, _again, reordered = kernel.travel_in_parts(
+                    day_key, *world, chunks, parts, in_order
                 )
-                if 2 * redone > windows > 0:  # most windows travelled twice: in order a while
-                    halves_from = day + HALVES_RETRY_DAYS
-                on_roads = stay + on_halves
+                if 2 * reordered > windows > 0:  # most windows travelled twice: in order
+                    in_order_until = day + IN_ORDER_DAYS
+                on_roads = stay + on_parts
                 gone = kernel.remove_settled(
                     state.n, day_key, agents, fixed_places, today, move_rules
                 )

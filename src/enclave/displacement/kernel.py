@@ -26,13 +26,14 @@ draws in a loop of their own that lists the movers, whose routes are chosen as t
 off in pass 2: identical, since a decision reads only the agent's own state and the
 start-of-day weights). On more, on a day whose departures cannot depend on their order
 (no daily quota, no camp nearly full), ``depart_chunks`` runs passes 1 and 2, fused, in
-chunks on all threads, and ``travel_in_halves`` pass 3 on two threads, keeping the second
-half of each window of travellers only where it read what agent order would have shown
-it. On other days ``depart_chunks`` runs pass 1 alone on all threads, counting the movers at
-each place; where no daily quota is open and no nearly full camp could be taken across
-the capacity multiplier of 0.5 by its movers leaving, ``depart_chunks`` then runs pass 2
-in chunks and ``travel_in_halves`` pass 3; otherwise ``listed_day`` runs passes 2-4 in
-agent order. All give the same bytes.
+chunks on all threads, and ``travel_in_parts`` pass 3 in parts on all threads, from each
+window's start counts, travelling again in agent order the few travellers with a read
+that another count in agent order could have changed. On other days ``depart_chunks``
+runs pass 1 alone on all threads, counting the movers at each place; where no daily
+quota is open and no nearly full camp could be taken across the capacity multiplier of
+0.5 by its movers leaving, ``depart_chunks`` then runs pass 2 in chunks and
+``travel_in_parts`` pass 3; otherwise ``listed_day`` runs passes 2-4 in agent order. All
+give the same bytes.
 
 The state crosses from ``engine`` into the kernels as a few named tuples: ``Agents`` (one
 array per agent field), ``Links``, ``Routes`` and ``Places`` (the fixed network), ``Today``
@@ -82,8 +83,10 @@ Links = namedtuple("Links", "origin end km speed")
 #: length
 Routes = namedtuple("Routes", "offsets end km links length")
 #: fixed per-place values; ``live``: a route from here ends at a place with a capacity,
-#: so its weights change with live counts
-Places = namedtuple("Places", "capacity is_camp deactivation live")
+#: so its weights change with live counts; ``bit``: the place's bit in a mask of places
+#: with a capacity (0 for a place without one; ``travel_in_parts``), ``live_bits``: the
+#: bits of the ends of its routes with a capacity (whose counts a choice here reads)
+Places = namedtuple("Places", "capacity is_camp deactivation live bit live_bits")
 #: the day's per-place and per-link state and weights
 Today = namedtuple(
     "Today",
@@ -100,12 +103,18 @@ Chunks = namedtuple("Chunks", "lo n on_road counts link_entries initial_departur
 #: 20 times the travellers of the first), so chunks of consecutive agents left one thread
 #: with most of the departures (2 threads ran them 1.2x faster than 1, not 2x)
 BLOCKS_PER_CHUNK = 8
-#: scratch of the travel pass in two halves (``travel_in_halves``): per half, the counts,
-#: arrivals, link entries, agents sent back, places where a route was chosen with live
-#: weights and route ends checked for fullness; and a copy of the second half's agents
-Halves = namedtuple(
-    "Halves",
-    "counts arrivals link_entries sent_back visited ends_read on_road "
+#: scratch of the travel pass in parts (``travel_in_parts``): one row per part (the
+#: part's changes to the counts, its arrivals, link entries and agents sent back) and two
+#: more (the moves undone, and those of the travellers travelled again in agent order);
+#: per place, the counts at the start of a window (``start``), a bound on them during it
+#: (``upper``), the arrivals a window may bring per traveller (``room``) and whether a
+#: read there may go otherwise between the two (``doubt``); per traveller
+#: of a window, the places whose counts it read (``touched``, a mask of ``Places.bit``),
+#: whether a read may have gone otherwise in agent order (``fragile``) and a copy of its
+#: state
+Parts = namedtuple(
+    "Parts",
+    "counts arrivals link_entries sent_back on_road start upper room doubt touched fragile "
     "place link progress recent route pos walked",
 )
 #: Flee's move settings; ``equal_choice``: awareness 0, every open route weighs the same
@@ -366,6 +375,57 @@ def pick_route(
                     return q
         return NO_ROUTE
     return pick_day_route(u, lo, hi, cdf, total)
+
+
+#: ``Parts.doubt`` flags: a place's capacity multiplier may differ between counts ``seen``
+#: and ``upper``; a choice at a place reads such a count
+COUNT_DOUBT, CHOICE_DOUBT = 1, 2
+#: how far a choice must be from a tie between two routes, relative to the weights' total,
+#: for ``pick_holds`` (the sums in ``pick_route`` round differently from its bounds)
+TIE = 1e-9
+
+
+@nb.njit(inline="always", cache=True)
+def pick_holds(
+    u, lo, hi, picked, route_open, route_base, route_end, low, high, capacity, buffer,
+    wpow, equal_choice,
+):  # fmt: skip
+    """Whether ``pick_route`` with live weights (``live``) picks ``picked`` at every count of
+    each route end between ``low`` and ``high`` (a capacity multiplier falls as a count
+    rises: each weight lies between its values at the two).
+
+    Route q is picked where ``u`` x total < C (the weights up to q) and >= C' (those
+    before q); that is ``u R < (1 - u) C`` with R the weights after q, and
+    ``u R' >= (1 - u) C'`` with R' those from q on. Both hold at every weight in the box
+    where they hold at the worst corner, with a margin of TIE x the largest total. Where
+    the total may be 0 (Flee's equal chances), it must be 0 at every corner."""
+    if equal_choice or picked < 0:
+        return True  # counts are not read, or no route is open (neither depends on counts)
+    total_low, total_high = 0.0, 0.0
+    c_low, c_before_high, r_high, r_from_low = 0.0, 0.0, 0.0, 0.0
+    for q in range(lo, hi):
+        if not route_open[q]:
+            continue
+        end = route_end[q]
+        w_a = live_weight(route_base[q], low[end], capacity[end], buffer, wpow)
+        w_b = live_weight(route_base[q], high[end], capacity[end], buffer, wpow)
+        w_lo, w_hi = min(w_a, w_b), max(w_a, w_b)
+        total_low += w_lo
+        total_high += w_hi
+        if q <= picked:
+            c_low += w_lo
+        else:
+            r_high += w_hi
+        if q < picked:
+            c_before_high += w_hi
+        else:
+            r_from_low += w_lo
+    if total_low <= 0.0:
+        return total_high <= 0.0  # equal chances at every count, or fragile
+    margin = TIE * total_high
+    return (1.0 - u) * c_low - u * r_high > margin and (
+        u * r_from_low - (1.0 - u) * c_before_high > margin
+    )
 
 
 @nb.njit(inline="always", cache=True)
@@ -764,13 +824,14 @@ def travel_one(
     agent_route,
     agent_pos,
     agent_walked,
+    seen,
+    upper,
+    doubt,
     counts,
     arrivals,
     link_entries,
     link_left,
     sent_back,
-    visited,
-    ends_read,
     links,
     routes,
     places,
@@ -780,19 +841,27 @@ def travel_one(
 ):
     """Pass 3 for traveller i (Flee's ``finish_travel`` and ``evolveMore``): it advances by
     its day's speed and, where it reaches the end of its link with distance left, may move
-    on at once, hop after hop, with the live ``counts``. Returns 1 if it ends the day on a
-    road, 0 if at a place, -1 for a departure along a link that starts elsewhere (a bug).
+    on at once, hop after hop. Its choices read the counts ``seen`` and its moves change
+    ``counts``: the same live counts in agent order, the counts at the start of a window
+    and a part's changes in ``travel_in_parts``. Returns (1 if it ends the day on a road,
+    0 if at a place, -1 for a departure along a link that starts elsewhere (a bug); the
+    places whose counts it read; whether a read may have gone otherwise in agent order).
 
     The arrays it writes are arguments, not read out of the named tuples, since it also
-    runs inside a parallel loop (``travel_in_halves``). With ``notes`` (a constant at each
-    call, so the ordered pass pays nothing for them: the stores cost it 20 % on the Idlib
-    full offensive) it notes what the parallel check needs: ``sent_back`` (agents sent
-    back to a place), ``visited`` (places where it chose a route with live weights) and
-    ``ends_read`` (route ends whose fullness it checked)."""
+    runs inside a parallel loop. With ``notes`` (a constant at each call, so the ordered
+    pass pays nothing for them: such stores cost it 20 % on the Idlib full offensive) it
+    counts the agents it sent back (``sent_back``), returns the mask (``Places.bit``) of
+    the places with a capacity whose counts it read (the ends of the routes it chose
+    among with live weights, the camp at the end of each route whose fullness it
+    checked), and checks that each such read gives its answer at every count from
+    ``seen`` to ``upper`` (``pick_holds``, and the camp check on both sides of 0.5) where
+    it may not (``doubt``); without, the mask is 0 and no read is fragile."""
     link_from, link_to, link_km = links.origin, links.end, links.km
     route_offsets, route_end, route_links = routes.offsets, routes.end, routes.links
     route_length = routes.length
     capacity, is_camp, place_live = places.capacity, places.is_camp, places.live
+    place_bit, live_bits = places.bit, places.live_bits
+    # (with ``notes``: ``seen`` <= any count in agent order <= ``upper``)
     link_closed, move_threshold = today.link_closed, today.move_threshold
     link_speed, is_town = today.link_speed, today.is_town
     route_base, route_open = today.route_base, today.route_open
@@ -802,6 +871,8 @@ def travel_one(
     start_on_foot, avoid_short = rules.start_on_foot, rules.avoid_short_stints
     moved_today = 0.0
     hop = 0
+    reads = np.uint64(0)
+    fragile = False
     while agent_link[i] >= 0:
         link = agent_link[i]
         speed = link_speed[link]
@@ -846,17 +917,16 @@ def travel_one(
             break
         r = agent_route[i]
         if r < 0:
-            if notes:
-                visited[here] = True
+            u = uniform(day_key, i, k + 1)
             r = pick_route(
-                uniform(day_key, i, k + 1),
+                u,
                 route_offsets[here],
                 route_offsets[here + 1],
                 place_live[here],
                 route_open,
                 route_base,
                 route_end,
-                counts,
+                seen,
                 capacity,
                 cdf,
                 totals[here],
@@ -864,12 +934,24 @@ def travel_one(
                 wpow,
                 equal_choice,
             )
+            if notes:
+                reads |= live_bits[here]
+            if notes and doubt[here] & CHOICE_DOUBT:
+                fragile |= not pick_holds(
+                    u, route_offsets[here], route_offsets[here + 1], r, route_open, route_base,
+                    route_end, seen, upper, capacity, buffer, wpow, equal_choice,
+                )  # fmt: skip
             agent_route[i] = r
             agent_pos[i] = 0
         if r < 0:
             break
         if notes:
-            ends_read[route_end[r]] = True
+            end = route_end[r]
+            reads |= place_bit[end]
+            if is_camp[end] and doubt[end] & COUNT_DOUBT:
+                fragile |= (cap_multiplier(seen[end], capacity[end], buffer) < 0.5) != (
+                    cap_multiplier(upper[end], capacity[end], buffer) < 0.5
+                )
         nxt, route, pos = next_link(
             r,
             agent_pos[i],
@@ -879,14 +961,14 @@ def travel_one(
             route_length,
             link_from,
             link_left,
-            counts,
+            seen,
             capacity,
             is_camp,
             buffer,
             link_quota,
         )
         if nxt == LINK_ELSEWHERE:
-            return -1
+            return -1, reads, fragile
         if nxt == QUOTA_USED:  # the crossing is full today: choose again
             nxt, route, pos = retry_route(
                 draw_bits(day_key, i, K_RETRY_TRAVEL + min(hop, 48)),
@@ -910,121 +992,284 @@ def travel_one(
             link_left[nxt] -= 1
     if avoid_short:
         agent_recent[i] = (agent_recent[i] + moved_today / max_speed) / 2.0
-    return 1 if agent_link[i] >= 0 else 0
+    return (1 if agent_link[i] >= 0 else 0), reads, fragile
 
 
-#: travellers per window of ``travel_in_halves`` (its copy of the second half of a window
-#: is the only memory it adds: 22 bytes x WINDOW / 2, whatever the number of agents); the
-#: window it uses is twice the length of that copy, ``halves.place``, less one
-WINDOW = 1 << 17
+#: travellers per window of ``travel_in_parts`` (its copy of a window's travellers is the
+#: only memory it adds: 30 bytes x WINDOW, whatever the number of agents); the window it
+#: uses is the length of that copy, ``parts.place``
+WINDOW = 1 << 16
 #: below this many travellers in a window, it travels in agent order on one thread
-MIN_HALVES = 4096
+MIN_PARTS = 4096
 
 
 @nb.njit(parallel=True, cache=True, _nrt=False)
-def travel_in_halves(
-    day_key, agents, links, routes, places, today, rules, chunks, halves, in_order
-):
-    """Pass 3 on two threads, with the bytes of the pass in agent order; for a day on
-    which the departures ran in chunks (no daily quota). Returns (agents on roads, windows
-    travelled in halves, windows whose second half travelled again in agent order).
+def travel_in_parts(
+    day_key, agents, links, routes, places, today, rules, chunks, parts, in_order
+):  # fmt: skip
+    """Pass 3 on all threads, with the bytes of the pass in agent order; for a day on which
+    the departures ran in chunks (no daily quota). Returns (agents on roads, windows
+    travelled in parts, travellers travelled again, windows travelled again in agent
+    order).
 
-    The travellers go in windows of WINDOW. In each, the first half travels as it would in
-    agent order (it comes first: it sees only its own changes to the counts), while the
-    second half travels at the same time from the counts at the start of the window. The
-    second half saw what agent order would have shown it unless a place whose fullness it
-    read (``ends_read``; every end of a route chosen with live weights at a ``visited``
-    place) also received agents from the first half and may have passed
-    ``capacity_buffer`` x capacity, where Flee's capacity multiplier starts to fall
-    (``second_half_holds``). Then the halves' changes are added up; otherwise the second
-    half is put back as it was and travels again, in agent order, after the first. Far
-    from full camps nearly every window holds; near them this costs one more travel of
-    half a window, and the result is the same either way. ``in_order``: every traveller
-    in agent order, on this thread (where the halves have kept failing: ``engine``)."""
+    The travellers go in windows of ``len(parts.place)``, each split into parts (a row of
+    ``parts`` and a thread each) that travel at once, every choice reading the counts at
+    the start of the window (``start``). In agent order a place's count lies between its
+    count at the start (travellers start on roads: counts only rise, until those who
+    arrived move on) and that plus the window's arrivals and agents sent back there;
+    ``upper`` bounds that from the window before (``parts.room``, per traveller). A read
+    whose answer is the same at every count in between (``pick_holds``, the camp check) is
+    the read agent order gives; a traveller with any other read (``fragile``) has its moves
+    taken back (travelled again from its saved state, with the same reads, into the row
+    of moves undone) and travels again, in agent order with the live counts: at each place
+    with a capacity these then hold the start plus the moves of those before it (the
+    others' net moves are one arrival, where they end). Then the bound is checked against
+    the window's arrivals at every place read; where it failed, the window travels again in
+    agent order (``reordered``). ``in_order``: every traveller in agent order, on this
+    thread."""
     agent_place, agent_link, agent_progress = agents.place, agents.link, agents.progress
     agent_recent, agent_route, agent_pos = agents.recent, agents.route, agents.pos
     agent_walked, travellers = agents.walked, agents.decision
-    counts, arrivals, link_entries = today.counts, today.arrivals, today.link_entries
-    link_left = today.link_left
-    h_counts, h_arrivals, h_entries = halves.counts, halves.arrivals, halves.link_entries
-    h_sent, h_visited, h_ends = halves.sent_back, halves.visited, halves.ends_read
-    h_on = halves.on_road
+    counts, link_left, capacity = today.counts, today.link_left, places.capacity
+    start, upper, reads, fragile = parts.start, parts.upper, parts.touched, parts.fragile
+    doubt = parts.doubt
+    s_place, s_link, s_progress = parts.place, parts.link, parts.progress
+    s_recent, s_route, s_pos, s_walked = parts.recent, parts.route, parts.pos, parts.walked
+    p_counts, p_arrivals, p_entries = parts.counts, parts.arrivals, parts.link_entries
+    p_sent, p_on = parts.sent_back, parts.on_road
+    n_parts = len(p_on) - 2
+    undone = n_parts  # the row of the moves undone (n_parts + 1: those redone)
     n_travel = join_blocks(chunks, travellers)
-    on_roads = 0
-    windows = 0
-    redone = 0
-    window = max(2 * (len(halves.place) - 1), 2)
-    smallest = min(MIN_HALVES, window) if not in_order else n_travel + 1
+    on_roads, windows, retravelled, reordered = 0, 0, 0, 0
+    window = len(parts.place)
+    smallest = min(MIN_PARTS, window) if not in_order else n_travel + 1
     for w in range(0, n_travel, window):
         top = min(w + window, n_travel)
-        mid = (w + top) // 2
         if top - w < smallest:
             on_roads += travel_in_order(
-                w, top, day_key, agents, links, routes, places, today, rules, halves
+                w, top, day_key, agents, links, routes, places, today, rules, parts
             )
             continue
-        copy_travellers(mid, top, travellers, halves, agents, False)
         windows += 1
-        for h in range(2):
-            for p in range(len(counts)):
-                h_counts[h, p] = counts[p]
-                h_arrivals[h, p] = 0
-                h_sent[h, p] = 0
-                h_visited[h, p] = False
-                h_ends[h, p] = False
-            for q in range(h_entries.shape[1]):
-                h_entries[h, q] = 0
-        for h in nb.prange(2):
-            lo = w if h == 0 else mid
-            hi = mid if h == 0 else top
+        window_bounds(counts, top - w, routes, places, rules, parts)
+        clear_rows(parts)
+        n_blocks = (top - w + PART_BLOCK - 1) // PART_BLOCK
+        for h in nb.prange(n_parts):
             on = 0
-            for t in range(lo, hi):
-                state = travel_one(
-                    np.uint32(travellers[t]), day_key, agent_place, agent_link, agent_progress,
-                    agent_recent, agent_route, agent_pos, agent_walked, h_counts[h],
-                    h_arrivals[h], h_entries[h], link_left, h_sent[h], h_visited[h],
-                    h_ends[h], links, routes, places, today, rules, True,
+            for b in range(h, n_blocks, n_parts):  # blocks spread over the window
+                for t in range(w + b * PART_BLOCK, min(w + (b + 1) * PART_BLOCK, top)):
+                    i, q = np.uint32(travellers[t]), t - w  # saved first (cache-hot here)
+                    s_place[q], s_link[q] = agent_place[i], agent_link[i]
+                    s_progress[q], s_recent[q] = agent_progress[i], agent_recent[i]
+                    s_route[q], s_pos[q], s_walked[q] = (
+                        agent_route[i],
+                        agent_pos[i],
+                        agent_walked[i],
+                    )
+                    state, mask, weak = travel_one(
+                        i, day_key, agent_place, agent_link,
+                        agent_progress, agent_recent, agent_route, agent_pos, agent_walked,
+                        start, upper, doubt, p_counts[h], p_arrivals[h], p_entries[h],
+                        link_left, p_sent[h], links, routes, places, today, rules, True,
+                    )  # fmt: skip
+                    reads[q] = mask
+                    fragile[q] = weak
+                    on += state if state >= 0 else -(1 << 40)
+            p_on[h] = on
+        for h in range(n_parts):
+            if p_on[h] < 0:
+                raise AssertionError(ELSEWHERE)
+        n_again = 0
+        for t in range(w, top):  # take back the fragile travellers' moves
+            if fragile[t - w]:
+                restore_traveller(t, w, travellers, agents, parts)
+                state, mask, weak = travel_one(
+                    np.uint32(travellers[t]), day_key, agent_place, agent_link,
+                    agent_progress, agent_recent, agent_route, agent_pos, agent_walked,
+                    start, upper, doubt, p_counts[undone], p_arrivals[undone],
+                    p_entries[undone],
+                    link_left, p_sent[undone], links, routes, places, today, rules, True,
                 )  # fmt: skip
-                on += state if state >= 0 else -(1 << 40)
-            h_on[h] = on
-        if h_on[0] < 0 or h_on[1] < 0:
-            raise AssertionError(ELSEWHERE)
-        if second_half_holds(counts, routes, places, rules, halves):
+                p_on[undone] += state
+                n_again += 1
+        for p in range(len(counts)):  # the others' moves
+            total = start[p] - p_counts[undone, p]
+            for h in range(n_parts):
+                total += p_counts[h, p]
+            counts[p] = total
+        if n_again:
+            retravelled += n_again
+            travel_fragile_in_order(w, top, day_key, agents, links, routes, places, today,
+                                    rules, parts)  # fmt: skip
+        if not bound_held(start, upper, reads, w, top, parts, n_parts, places, rules):
+            copy_travellers(w, top, travellers, agents, parts, True)
             for p in range(len(counts)):
-                counts[p] = h_counts[0, p] + h_counts[1, p] - counts[p]
-                arrivals[p] += h_arrivals[0, p] + h_arrivals[1, p]
-            for q in range(len(link_entries)):
-                link_entries[q] += h_entries[0, q] + h_entries[1, q]
-            on_roads += h_on[0] + h_on[1]
-        else:
-            copy_travellers(mid, top, travellers, agents, halves, True)
-            for p in range(len(counts)):
-                counts[p] = h_counts[0, p]
-                arrivals[p] += h_arrivals[0, p]
-            for q in range(len(link_entries)):
-                link_entries[q] += h_entries[0, q]
-            on_roads += h_on[0]
+                counts[p] = start[p]
             on_roads += travel_in_order(
-                mid, top, day_key, agents, links, routes, places, today, rules, halves
+                w, top, day_key, agents, links, routes, places, today, rules, parts
             )
-            redone += 1
-    return on_roads, windows, redone
+            reordered += 1
+        else:
+            on_roads += add_parts(parts, n_parts, today)
+        learn_room(start, counts, top - w, parts, n_parts, capacity)
+    return on_roads, windows, retravelled, reordered
 
 
 @nb.njit(cache=True, _nrt=False)
-def travel_in_order(lo, hi, day_key, agents, links, routes, places, today, rules, halves):
+def travel_fragile_in_order(w, top, day_key, agents, links, routes, places, today, rules, parts):
+    """The window's fragile travellers again, from their saved state, in agent order with
+    the live counts. At each place with a capacity the count is first put back to its
+    start, then takes each other traveller's one net arrival (where it ended the parts'
+    travel) in its turn: so each fragile traveller reads the counts of agent order."""
+    counts, capacity, travellers = today.counts, places.capacity, agents.decision
+    start, fragile = parts.start, parts.fragile
+    again = len(parts.on_road) - 1
+    for p in range(len(counts)):
+        if capacity[p] >= 1:
+            counts[p] = start[p]
+    for t in range(w, top):
+        i = travellers[t]
+        if not fragile[t - w]:
+            p = agents.place[i]
+            if agents.link[i] < 0 and p >= 0 and capacity[p] >= 1:
+                counts[p] += 1
+            continue
+        restore_traveller(t, w, travellers, agents, parts)
+        state, _, _ = travel_one(
+            np.uint32(i), day_key, agents.place, agents.link, agents.progress,
+            agents.recent, agents.route, agents.pos, agents.walked, counts, counts,
+            parts.doubt, counts, parts.arrivals[again], parts.link_entries[again], today.link_left,
+            parts.sent_back[again], links, routes, places, today, rules, True,
+        )  # fmt: skip
+        if state < 0:
+            raise AssertionError(ELSEWHERE)
+        parts.on_road[again] += state
+        parts.touched[t - w] = 0  # read in agent order: no bound to check
+
+
+#: travellers per block of a part in ``travel_in_parts`` (part h takes blocks h, h + n, ...:
+#: the agents added last travel most)
+PART_BLOCK = 1024
+
+
+@nb.njit(cache=True, _nrt=False)
+def window_bounds(counts, n, routes, places, rules, parts):
+    """A window's ``start`` and ``upper`` counts (``room`` x its ``n`` travellers more) and
+    ``doubt``: COUNT_DOUBT where the capacity multiplier may differ between the two
+    (neither is it 1 at ``upper``, nor 0 at ``start``), CHOICE_DOUBT where a route from the
+    place ends at such a place."""
+    capacity, buffer = places.capacity, rules.capacity_buffer
+    start, upper, doubt = parts.start, parts.upper, parts.doubt
+    for p in range(len(counts)):
+        start[p] = counts[p]
+        upper[p] = counts[p] + np.int64(np.ceil(parts.room[p] * n))
+        unsure = capacity[p] >= 1 and upper[p] > buffer * capacity[p] and start[p] < capacity[p]
+        doubt[p] = COUNT_DOUBT if unsure else 0
+    for p in range(len(counts)):
+        for r in range(routes.offsets[p], routes.offsets[p + 1]):
+            if doubt[routes.end[r]] & COUNT_DOUBT:
+                doubt[p] |= CHOICE_DOUBT
+                break
+
+
+@nb.njit(cache=True, _nrt=False)
+def clear_rows(parts):
+    """Zero every row of ``parts`` (before a window travels)."""
+    for h in range(len(parts.on_road)):
+        parts.on_road[h] = 0
+        for p in range(parts.counts.shape[1]):
+            parts.counts[h, p] = 0
+            parts.arrivals[h, p] = 0
+            parts.sent_back[h, p] = 0
+        for q in range(parts.link_entries.shape[1]):
+            parts.link_entries[h, q] = 0
+
+
+@nb.njit(inline="always", cache=True)
+def window_arrivals(p, parts, n_parts):
+    """Arrivals and agents sent back at place p in the window: the parts', less those taken
+    back, plus the second travel's."""
+    undone, again = n_parts, n_parts + 1
+    total = parts.arrivals[again, p] + parts.sent_back[again, p]
+    total -= parts.arrivals[undone, p] + parts.sent_back[undone, p]
+    for h in range(n_parts):
+        total += parts.arrivals[h, p] + parts.sent_back[h, p]
+    return total
+
+
+@nb.njit(cache=True, _nrt=False)
+def bound_held(start, upper, reads, w, top, parts, n_parts, places, rules):
+    """Whether every read by a traveller left as the parts moved it gave the answer of
+    agent order: at each place read, the count at the start plus the window's arrivals
+    there stayed within ``upper``, or the capacity multiplier was the same at every count
+    in between (1 up to ``capacity_buffer`` x capacity, 0 from the capacity on)."""
+    read = np.uint64(0)
+    for t in range(w, top):
+        read |= reads[t - w]
+    if read == 0:
+        return True
+    bit, capacity, buffer = places.bit, places.capacity, rules.capacity_buffer
+    for p in range(len(start)):
+        if not bit[p] & read:
+            continue
+        most = start[p] + window_arrivals(p, parts, n_parts)
+        if most > upper[p] and most > buffer * capacity[p] and start[p] < capacity[p]:
+            return False
+    return True
+
+
+#: the bound on a window's arrivals at a place (``Parts.room``) is this many times the
+#: last window's, per traveller, plus ROOM_SLACK travellers
+ROOM_FACTOR = 2.0
+ROOM_SLACK = 16.0
+
+
+@nb.njit(cache=True, _nrt=False)
+def learn_room(start, counts, n, parts, n_parts, capacity):
+    """``parts.room``: the arrivals a window may bring to each place with a capacity, per
+    traveller, from this window's (``ROOM_FACTOR`` x, plus ``ROOM_SLACK`` agents)."""
+    for p in range(len(start)):
+        if capacity[p] >= 1:
+            seen = window_arrivals(p, parts, n_parts)
+            parts.room[p] = (ROOM_FACTOR * seen + ROOM_SLACK) / n
+
+
+@nb.njit(cache=True, _nrt=False)
+def add_parts(parts, n_parts, today):
+    """Add the window's arrivals and link entries (the parts', less those taken back, and
+    the second travel's) to the day's; returns its agents on roads."""
+    arrivals, link_entries = today.arrivals, today.link_entries
+    undone, again = n_parts, n_parts + 1
+    on_roads = parts.on_road[again] - parts.on_road[undone]
+    for h in range(n_parts):
+        on_roads += parts.on_road[h]
+    for p in range(len(arrivals)):
+        total = parts.arrivals[again, p] - parts.arrivals[undone, p]
+        for h in range(n_parts):
+            total += parts.arrivals[h, p]
+        arrivals[p] += total
+    for q in range(len(link_entries)):
+        total = parts.link_entries[again, q] - parts.link_entries[undone, q]
+        for h in range(n_parts):
+            total += parts.link_entries[h, q]
+        link_entries[q] += total
+    return on_roads
+
+
+@nb.njit(cache=True, _nrt=False)
+def travel_in_order(lo, hi, day_key, agents, links, routes, places, today, rules, parts):
     """Travellers ``lo:hi`` of ``agents.decision`` in agent order, with the live counts;
     returns how many end the day on a road. (The agent index goes to ``travel_one`` as
-    uint32, here and in ``travel_in_halves``: it indexes a dozen arrays a hop, and numba
+    uint32, here and in ``travel_in_parts``: it indexes a dozen arrays a hop, and numba
     indexes with an unsigned number without the negative-index test: mali 5 % faster.)"""
     on_roads = 0
+    counts = today.counts
     for t in range(lo, hi):
-        state = travel_one(
+        state, _, _ = travel_one(
             np.uint32(agents.decision[t]), day_key, agents.place, agents.link, agents.progress,
-            agents.recent, agents.route, agents.pos, agents.walked, today.counts,
-            today.arrivals, today.link_entries, today.link_left, halves.sent_back[0],
-            halves.visited[0], halves.ends_read[0], links, routes, places, today, rules,
-            False,
+            agents.recent, agents.route, agents.pos, agents.walked, counts, counts,
+            parts.doubt, counts, today.arrivals, today.link_entries, today.link_left,
+            parts.sent_back[0], links, routes, places, today, rules, False,
         )  # fmt: skip
         if state < 0:
             raise AssertionError(ELSEWHERE)
@@ -1032,44 +1277,21 @@ def travel_in_order(lo, hi, day_key, agents, links, routes, places, today, rules
     return on_roads
 
 
-@nb.njit(cache=True, _nrt=False)
-def second_half_holds(counts, routes, places, rules, halves):
-    """Whether the second half of a window read every count it used as agent order would
-    have shown it (see ``travel_in_halves``): for each place with a capacity whose
-    fullness it read, either the first half brought nobody there (nor sent anyone back
-    there), or even with both halves' arrivals the count stays at or below
-    ``capacity_buffer`` x capacity, where the multiplier is 1 whatever the order.
-    ``counts``: at the start of the window."""
-    route_offsets, route_end = routes.offsets, routes.end
-    capacity, buffer = places.capacity, rules.capacity_buffer
-    h_arrivals, h_sent, h_visited, h_ends = (
-        halves.arrivals,
-        halves.sent_back,
-        halves.visited,
-        halves.ends_read,
-    )
-    for p in range(len(counts)):
-        if h_visited[1, p]:
-            for r in range(route_offsets[p], route_offsets[p + 1]):
-                h_ends[1, route_end[r]] = True
-    for p in range(len(counts)):
-        if capacity[p] < 1 or not h_ends[1, p]:
-            continue
-        first = h_arrivals[0, p] + h_sent[0, p]
-        if first == 0:
-            continue
-        if counts[p] + first + h_arrivals[1, p] + h_sent[1, p] > buffer * capacity[p]:
-            return False
-    return True
+@nb.njit(inline="always", cache=True)
+def restore_traveller(t, w, travellers, agents, parts):
+    """Put traveller ``travellers[t]`` back as it was at the start of window ``w``."""
+    copy_travellers(t, t + 1, travellers, agents, parts, True, w)
 
 
-@nb.njit(cache=True, _nrt=False)
-def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
+@nb.njit(inline="always", cache=True)
+def copy_travellers(lo, hi, decision, dst, src, dst_by_agent, first=-1):
     """Copy the state of travellers ``lo:hi`` of ``decision`` between ``agents`` and the
-    copy in ``halves`` (same field names): into the copy (``dst_by_agent`` False: ``dst``
-    is ``halves``, indexed from 0) or back (True: ``dst`` is ``agents``)."""
+    copy in ``parts`` (same field names), indexed there from ``first`` (default ``lo``):
+    into the copy (``dst_by_agent`` False: ``dst`` is ``parts``) or back (True: ``dst`` is
+    ``agents``)."""
+    base = lo if first < 0 else first
     for t in range(lo, hi):
-        agent, q = decision[t], t - lo
+        agent, q = decision[t], t - base
         d, r = (agent, q) if dst_by_agent else (q, agent)
         dst.place[d] = src.place[r]
         dst.link[d] = src.link[r]
@@ -1082,7 +1304,7 @@ def copy_travellers(lo, hi, decision, dst, src, dst_by_agent):
 
 @nb.njit(cache=True, _nrt=False)
 def listed_day(
-    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, halves,
+    n_agents, day_key, agents, links, routes, places, today, rules, n_initial, chunks, parts,
     on_roads,
 ):  # fmt: skip
     """Passes 2-4 after pass 1 in chunks (``depart_chunks`` LIST, which returned
@@ -1091,14 +1313,14 @@ def listed_day(
     capacity multiplier of 0.5). Returns (agents on roads, removed)."""
     return _day(  # the same arguments as the caller's, and the mode
         LISTED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, chunks, halves, on_roads,
+        n_initial, chunks, parts, on_roads,
     )  # fmt: skip
 
 
 @nb.njit(cache=True, _nrt=False)
 def step_day(
     n_agents, seed_key, day, score, agents, links, routes, places, today, rules, n_initial,
-    chunks, halves,
+    chunks, parts,
 ):  # fmt: skip
     """The whole day on one thread, in one call: ``prepare_day``, then pass 1 as the move
     draws alone (``decide_in_order``), whose movers choose their routes in pass 2 as they
@@ -1108,7 +1330,7 @@ def step_day(
     day_key = day_key_of(seed_key, day)
     return _day(  # the same arguments as the caller's, and the mode
         FUSED, n_agents, day_key, agents, links, routes, places, today, rules,
-        n_initial, chunks, halves, np.int64(0),
+        n_initial, chunks, parts, np.int64(0),
     )  # fmt: skip
 
 
@@ -1229,7 +1451,7 @@ def _day(
     rules,
     n_initial,
     chunks,
-    halves,
+    parts,
     on_roads,
 ):
     """Passes 2 (``mode`` LISTED: from the lists of ``depart_chunks``' LIST; FUSED: from
@@ -1266,7 +1488,7 @@ def _day(
     # a function of its own (compiled once, called once a day): inlined here it made
     # this one function so large that the one-thread kernels took 17 s to compile, not 12
     on_roads += travel_in_order(
-        first, n_travel, day_key, agents, links, routes, places, today, rules, halves
+        first, n_travel, day_key, agents, links, routes, places, today, rules, parts
     )
     return on_roads, remove_settled(n_agents, day_key, agents, places, today, rules)
 
@@ -1276,7 +1498,7 @@ def remove_settled(n_agents, day_key, agents, places, today, rules):
     """Pass 4, camps as sinks (Flee's deactivation of settled agents in camps): each agent
     at a camp, off the roads, leaves the model with the camp's probability. Returns how
     many left. A function of its own: the parallel path calls it alone, after
-    ``depart_chunks`` and ``travel_in_halves`` (compiling all of ``_day`` again for pass 4
+    ``depart_chunks`` and ``travel_in_parts`` (compiling all of ``_day`` again for pass 4
     alone took about 6 s of a cold start on two threads)."""
     agent_place, agent_link = agents.place, agents.link
     is_camp, deactivation, counts = places.is_camp, places.deactivation, today.counts
