@@ -1038,7 +1038,6 @@ def travel_in_parts(
     p_counts, p_arrivals, p_entries = parts.counts, parts.arrivals, parts.link_entries
     p_sent, p_on = parts.sent_back, parts.on_road
     n_parts = len(p_on) - 2
-    undone = n_parts  # the row of the moves undone (n_parts + 1: those redone)
     n_travel = join_blocks(chunks, travellers)
     on_roads, windows, retravelled, reordered = 0, 0, 0, 0
     window = len(parts.place)
@@ -1058,7 +1057,9 @@ def travel_in_parts(
             on = 0
             for b in range(h, n_blocks, n_parts):  # blocks spread over the window
                 for t in range(w + b * PART_BLOCK, min(w + (b + 1) * PART_BLOCK, top)):
-                    i, q = np.uint32(travellers[t]), t - w  # saved first (cache-hot here)
+                    # saved first (cache-hot here; written out, since numba does not
+                    # write through arrays read out of a tuple inside a parallel loop)
+                    i, q = np.uint32(travellers[t]), t - w
                     s_place[q], s_link[q] = agent_place[i], agent_link[i]
                     s_progress[q], s_recent[q] = agent_progress[i], agent_recent[i]
                     s_route[q], s_pos[q], s_walked[q] = (
@@ -1079,29 +1080,16 @@ def travel_in_parts(
         for h in range(n_parts):
             if p_on[h] < 0:
                 raise AssertionError(ELSEWHERE)
-        n_again = 0
-        for t in range(w, top):  # take back the fragile travellers' moves
-            if fragile[t - w]:
-                restore_traveller(t, w, travellers, agents, parts)
-                state, mask, weak = travel_one(
-                    np.uint32(travellers[t]), day_key, agent_place, agent_link,
-                    agent_progress, agent_recent, agent_route, agent_pos, agent_walked,
-                    start, upper, doubt, p_counts[undone], p_arrivals[undone],
-                    p_entries[undone],
-                    link_left, p_sent[undone], links, routes, places, today, rules, True,
-                )  # fmt: skip
-                p_on[undone] += state
-                n_again += 1
-        for p in range(len(counts)):  # the others' moves
-            total = start[p] - p_counts[undone, p]
-            for h in range(n_parts):
-                total += p_counts[h, p]
-            counts[p] = total
+        # the fragile travellers' moves taken back (the same travel again, into its row)
+        n_again = travel_fragile(w, top, day_key, agents, links, routes, places, today, rules,
+                                 parts, False)  # fmt: skip
+        for p in range(len(counts)):  # the others' moves (the second travel's row is 0)
+            counts[p] = start[p] + net_rows(p_counts, p, n_parts)
         if n_again:
             retravelled += n_again
-            travel_fragile_in_order(w, top, day_key, agents, links, routes, places, today,
-                                    rules, parts)  # fmt: skip
-        if not bound_held(start, upper, reads, w, top, parts, n_parts, places, rules):
+            travel_fragile(w, top, day_key, agents, links, routes, places, today, rules,
+                           parts, True)  # fmt: skip
+        if not bound_held(w, top, parts, n_parts, places, rules):
             copy_travellers(w, top, travellers, agents, parts, True)
             for p in range(len(counts)):
                 counts[p] = start[p]
@@ -1111,40 +1099,50 @@ def travel_in_parts(
             reordered += 1
         else:
             on_roads += add_parts(parts, n_parts, today)
-        learn_room(start, counts, top - w, parts, n_parts, capacity)
+        learn_room(top - w, parts, n_parts, capacity)
     return on_roads, windows, retravelled, reordered
 
 
 @nb.njit(cache=True, _nrt=False)
-def travel_fragile_in_order(w, top, day_key, agents, links, routes, places, today, rules, parts):
-    """The window's fragile travellers again, from their saved state, in agent order with
-    the live counts. At each place with a capacity the count is first put back to its
-    start, then takes each other traveller's one net arrival (where it ended the parts'
-    travel) in its turn: so each fragile traveller reads the counts of agent order."""
+def travel_fragile(w, top, day_key, agents, links, routes, places, today, rules, parts, redo):
+    """The window's fragile travellers again, from their saved state. Without ``redo``:
+    as the parts travelled them (the same reads of ``start`` and the same draws), into the
+    row of moves undone, which ``travel_in_parts`` then takes off. With: in agent order
+    with the live counts; at each place with a capacity the count is first put back to
+    its start, then takes each other traveller's one net arrival (where it ended the
+    parts' travel) in its turn, so each fragile traveller reads the counts of agent order.
+    Returns how many travelled."""
     counts, capacity, travellers = today.counts, places.capacity, agents.decision
-    start, fragile = parts.start, parts.fragile
-    again = len(parts.on_road) - 1
-    for p in range(len(counts)):
-        if capacity[p] >= 1:
-            counts[p] = start[p]
+    row = len(parts.on_road) - (1 if redo else 2)
+    if redo:
+        for p in range(len(counts)):
+            if capacity[p] >= 1:
+                counts[p] = parts.start[p]
+    n = 0
     for t in range(w, top):
-        i = travellers[t]
-        if not fragile[t - w]:
+        i = np.uint32(travellers[t])
+        if not parts.fragile[t - w]:
             p = agents.place[i]
-            if agents.link[i] < 0 and p >= 0 and capacity[p] >= 1:
+            if redo and agents.link[i] < 0 and p >= 0 and capacity[p] >= 1:
                 counts[p] += 1
             continue
         restore_traveller(t, w, travellers, agents, parts)
+        seen = counts if redo else parts.start
+        upper = counts if redo else parts.upper
+        moves = counts if redo else parts.counts[row]
         state, _, _ = travel_one(
-            np.uint32(i), day_key, agents.place, agents.link, agents.progress,
-            agents.recent, agents.route, agents.pos, agents.walked, counts, counts,
-            parts.doubt, counts, parts.arrivals[again], parts.link_entries[again], today.link_left,
-            parts.sent_back[again], links, routes, places, today, rules, True,
+            i, day_key, agents.place, agents.link, agents.progress, agents.recent,
+            agents.route, agents.pos, agents.walked, seen, upper, parts.doubt, moves,
+            parts.arrivals[row], parts.link_entries[row], today.link_left,
+            parts.sent_back[row], links, routes, places, today, rules, True,
         )  # fmt: skip
         if state < 0:
             raise AssertionError(ELSEWHERE)
-        parts.on_road[again] += state
-        parts.touched[t - w] = 0  # read in agent order: no bound to check
+        parts.on_road[row] += state
+        n += 1
+        if redo:
+            parts.touched[t - w] = 0  # read in agent order: no bound to check
+    return n
 
 
 #: travellers per block of a part in ``travel_in_parts`` (part h takes blocks h, h + n, ...:
@@ -1186,23 +1184,28 @@ def clear_rows(parts):
 
 
 @nb.njit(inline="always", cache=True)
-def window_arrivals(p, parts, n_parts):
-    """Arrivals and agents sent back at place p in the window: the parts', less those taken
-    back, plus the second travel's."""
-    undone, again = n_parts, n_parts + 1
-    total = parts.arrivals[again, p] + parts.sent_back[again, p]
-    total -= parts.arrivals[undone, p] + parts.sent_back[undone, p]
+def net_rows(rows, j, n_parts):
+    """Entry j of a window's rows of ``parts``: the parts' (rows ``0:n_parts``), less those
+    taken back (row ``n_parts``), plus the second travel's (row ``n_parts + 1``)."""
+    total = rows[n_parts + 1, j] - rows[n_parts, j]
     for h in range(n_parts):
-        total += parts.arrivals[h, p] + parts.sent_back[h, p]
+        total += rows[h, j]
     return total
 
 
+@nb.njit(inline="always", cache=True)
+def window_arrivals(p, parts, n_parts):
+    """Arrivals and agents sent back at place p in the window."""
+    return net_rows(parts.arrivals, p, n_parts) + net_rows(parts.sent_back, p, n_parts)
+
+
 @nb.njit(cache=True, _nrt=False)
-def bound_held(start, upper, reads, w, top, parts, n_parts, places, rules):
+def bound_held(w, top, parts, n_parts, places, rules):
     """Whether every read by a traveller left as the parts moved it gave the answer of
     agent order: at each place read, the count at the start plus the window's arrivals
     there stayed within ``upper``, or the capacity multiplier was the same at every count
     in between (1 up to ``capacity_buffer`` x capacity, 0 from the capacity on)."""
+    start, upper, reads = parts.start, parts.upper, parts.touched
     read = np.uint64(0)
     for t in range(w, top):
         read |= reads[t - w]
@@ -1225,10 +1228,10 @@ ROOM_SLACK = 16.0
 
 
 @nb.njit(cache=True, _nrt=False)
-def learn_room(start, counts, n, parts, n_parts, capacity):
+def learn_room(n, parts, n_parts, capacity):
     """``parts.room``: the arrivals a window may bring to each place with a capacity, per
     traveller, from this window's (``ROOM_FACTOR`` x, plus ``ROOM_SLACK`` agents)."""
-    for p in range(len(start)):
+    for p in range(len(capacity)):
         if capacity[p] >= 1:
             seen = window_arrivals(p, parts, n_parts)
             parts.room[p] = (ROOM_FACTOR * seen + ROOM_SLACK) / n
@@ -1238,21 +1241,14 @@ def learn_room(start, counts, n, parts, n_parts, capacity):
 def add_parts(parts, n_parts, today):
     """Add the window's arrivals and link entries (the parts', less those taken back, and
     the second travel's) to the day's; returns its agents on roads."""
-    arrivals, link_entries = today.arrivals, today.link_entries
-    undone, again = n_parts, n_parts + 1
-    on_roads = parts.on_road[again] - parts.on_road[undone]
-    for h in range(n_parts):
-        on_roads += parts.on_road[h]
+    arrivals, link_entries, on_road = today.arrivals, today.link_entries, parts.on_road
     for p in range(len(arrivals)):
-        total = parts.arrivals[again, p] - parts.arrivals[undone, p]
-        for h in range(n_parts):
-            total += parts.arrivals[h, p]
-        arrivals[p] += total
+        arrivals[p] += net_rows(parts.arrivals, p, n_parts)
     for q in range(len(link_entries)):
-        total = parts.link_entries[again, q] - parts.link_entries[undone, q]
-        for h in range(n_parts):
-            total += parts.link_entries[h, q]
-        link_entries[q] += total
+        link_entries[q] += net_rows(parts.link_entries, q, n_parts)
+    on_roads = on_road[n_parts + 1] - on_road[n_parts]
+    for h in range(n_parts):
+        on_roads += on_road[h]
     return on_roads
 
 
